@@ -1,0 +1,72 @@
+namespace Esp;
+
+/// <summary>
+/// One run: a problem, an optimizer, a sampler and a schedule, trained for Epochs epochs of batches of
+/// BatchSize functions, from Seed. Device is "cpu" or "cuda" / "cuda:N". The same experiment and seed
+/// give the same numbers.
+/// </summary>
+public sealed record Experiment(
+    QuadraticProblem Problem,
+    Optimizer Optimizer,
+    Sampler Sampler,
+    int Epochs = 10,
+    int BatchSize = 100,
+    int Seed = 0,
+    Schedule? Schedule = null,
+    Probes? Probes = null,
+    string Device = "cpu")
+{
+    public Schedule LrSchedule => Schedule ?? Esp.Schedule.Constant;
+    public Probes Recorded => Probes ?? Esp.Probes.None;
+
+    /// <summary>Steps in one epoch: ceil(N / BatchSize), or floor with DropLast.</summary>
+    public int StepsPerEpoch => Sampler.DropLast ? Problem.N / BatchSize : (Problem.N + BatchSize - 1) / BatchSize;
+
+    public int TotalSteps => Epochs * StepsPerEpoch;
+
+    /// <summary>Every validation error of this experiment and its parts; empty when it can run.</summary>
+    public IEnumerable<string> Errors()
+    {
+        foreach (var e in Problem.Errors().Concat(Optimizer.Errors()).Concat(LrSchedule.Errors())) yield return e;
+        if (Epochs < 1) yield return $"Experiment.Epochs must be >= 1, got {Epochs}: use e.g. 10";
+        if (BatchSize < 1 || BatchSize > Problem.N)
+            yield return $"Experiment.BatchSize must be in [1, N = {Problem.N}], got {BatchSize}: use e.g. {Math.Max(1, Problem.N / 100)}";
+        if (Seed < 0) yield return $"Experiment.Seed must be >= 0, got {Seed}: use any non-negative integer";
+        foreach (var e in DeviceErrors(Device)) yield return e;
+        if (BatchSize < 1 || BatchSize > Problem.N) yield break; // the probe checks below need a valid batch size
+        var p = Recorded;
+        if (p.TrackedBatch is int b && (b < 1 || b > StepsPerEpoch))
+            yield return $"Probes.TrackedBatch must be in [1, {StepsPerEpoch}] (batches per epoch), got {b}: use e.g. {StepsPerEpoch} for the epoch's last batch";
+        foreach (var i in p.Coordinates.Where(i => i < 0 || i >= Problem.D))
+            yield return $"Probes.Coordinates must be in [0, D = {Problem.D}), got {i}: pick coordinates of x that exist";
+        foreach (var e in p.BatchLossesAtEpochStart.Where(e => e < 0 || e >= Epochs))
+            yield return $"Probes.BatchLossesAtEpochStart must list epochs in [0, {Epochs}), got {e}: epochs are numbered from 0";
+    }
+
+    static IEnumerable<string> DeviceErrors(string device)
+    {
+        if (device == "cpu") yield break;
+        if (!device.StartsWith("cuda", StringComparison.Ordinal))
+            yield return $"Experiment.Device must be \"cpu\" or \"cuda\" / \"cuda:N\", got \"{device}\"";
+        else if (!TorchRuntime.CudaAvailable)
+            yield return $"Experiment.Device is \"{device}\" but CUDA is not available to TorchSharp here (no GPU or no CUDA libtorch): use Device = \"cpu\", or reference libtorch-cuda on a machine with a GPU";
+    }
+
+    /// <summary>Throws <see cref="InvalidExperimentException"/> listing every error in the grid, before any compute.</summary>
+    public static void ValidateAll(IReadOnlyList<Experiment> experiments)
+    {
+        if (experiments.Count == 0)
+            throw new InvalidExperimentException(["the experiment list is empty: give Run at least one Experiment"]);
+        var errors = experiments
+            .SelectMany((x, i) => x.Errors().Select(e => experiments.Count == 1 ? e : $"experiment {i}: {e}"))
+            .ToList();
+        if (errors.Count > 0) throw new InvalidExperimentException(errors);
+    }
+
+    /// <summary>The settings that identify this run, as result columns.</summary>
+    public IEnumerable<(string Column, object Value)> Settings() =>
+        Optimizer.Settings().Concat([
+            ("sampler", (object)Sampler.Name), ("drop_last", Sampler.DropLast), ("batch_size", BatchSize),
+            ("seed", Seed), ("schedule", LrSchedule.Label), ("n", Problem.N), ("d", Problem.D),
+            ("precision", Problem.Precision == Precision.Float64 ? "float64" : "float32"), ("device", Device)]);
+}

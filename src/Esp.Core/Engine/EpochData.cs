@@ -1,0 +1,62 @@
+using static TorchSharp.torch;
+
+namespace Esp;
+
+/// <summary>
+/// The quadratic problem's coefficients gathered into one epoch's visiting order, so that each batch
+/// is a contiguous slice (a view, no copy) and a step needs a single gather of x.
+/// </summary>
+sealed class EpochData
+{
+    readonly Tensor a, b, c, dim;
+    readonly int[] starts, sizes;
+
+    EpochData(Tensor a, Tensor b, Tensor c, Tensor dim, int[] sizes)
+    {
+        (this.a, this.b, this.c, this.dim, this.sizes) = (a, b, c, dim, sizes);
+        starts = new int[sizes.Length];
+        for (int k = 1; k < sizes.Length; k++) starts[k] = starts[k - 1] + sizes[k - 1];
+    }
+
+    public static EpochData Gather(int[][] batches, Tensor a, Tensor b, Tensor c, Tensor dim)
+    {
+        var order = tensor(batches.SelectMany(batch => batch.Select(i => (long)i)).ToArray(), device: a.device);
+        return new EpochData(a.index_select(0, order), b.index_select(0, order), c.index_select(0, order),
+            dim.index_select(0, order), batches.Select(batch => batch.Length).ToArray());
+    }
+
+    public BatchSlice Batch(int k) => new(
+        a.narrow(0, starts[k], sizes[k]), b.narrow(0, starts[k], sizes[k]),
+        c.narrow(0, starts[k], sizes[k]), dim.narrow(0, starts[k], sizes[k]));
+
+    /// <summary>The loss of every batch of the epoch at theta, in visiting order (paper figure 10b).</summary>
+    public double[] EveryBatchLoss(Tensor theta)
+    {
+        using var scope = NewDisposeScope();
+        var perFunction = FunctionLosses(theta).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        return sizes.Select((size, k) => perFunction.AsSpan(starts[k], size).ToArray().Average()).ToArray();
+    }
+
+    Tensor FunctionLosses(Tensor theta) => new BatchSlice(a, b, c, dim).FunctionLosses(theta);
+}
+
+/// <summary>One batch of functions: its loss (the mean of f_i) and gradient at theta.</summary>
+sealed class BatchSlice(Tensor a, Tensor b, Tensor c, Tensor dim)
+{
+    public Tensor FunctionLosses(Tensor theta)
+    {
+        var r = theta.index_select(0, dim).sub_(c);
+        return a.mul(r).mul_(r).add_(b);
+    }
+
+    public Tensor Loss(Tensor theta) => FunctionLosses(theta).mean();
+
+    /// <summary>The batch loss and its gradient: grad[d_i] += 2 a_i (x[d_i] - c_i) / |batch|.</summary>
+    public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta)
+    {
+        var r = theta.index_select(0, dim).sub_(c);
+        var loss = a.mul(r).mul_(r).add_(b).mean();
+        var grad = zeros_like(theta).index_add_(0, dim, a.mul(r), alpha: 2.0 / dim.shape[0]);
+        return (loss, grad);
+    }
+}

@@ -1,0 +1,43 @@
+namespace Esp;
+
+/// <summary>The per-step columns a <see cref="Probes"/> description asks for, and where each one lives.</summary>
+sealed class StepColumns
+{
+    readonly List<string> names = [];
+    public IReadOnlyList<string> Names => names;
+
+    public int Loss, Lr, GradNorm = -1, MNorm = -1, VNorm = -1, StepNorm = -1;
+    public int TrackedBefore = -1, TrackedAfter = -1, GDotTracked = -1, MDotTracked = -1, StepDotTracked = -1;
+    public int[] MCoordinate = [], VCoordinate = [];
+
+    public int Count => names.Count;
+
+    int Add(string name)
+    {
+        names.Add(name);
+        return names.Count - 1;
+    }
+
+    public IEnumerable<T> Select<T>(Func<string, T> f) => names.Select(f);
+
+    public static StepColumns For(Probes p)
+    {
+        var c = new StepColumns();
+        c.Loss = c.Add("loss");
+        c.Lr = c.Add("lr_t"); // the scheduled learning rate at this step; "lr" is the base setting
+        if (p.GradNorm) c.GradNorm = c.Add("grad_norm");
+        if (p.MomentNorms) (c.MNorm, c.VNorm) = (c.Add("m_norm"), c.Add("v_norm"));
+        if (p.StepNorm) c.StepNorm = c.Add("step_norm");
+        if (p.TrackedBatch is not null)
+        {
+            c.TrackedBefore = c.Add("tracked_loss_before");
+            c.TrackedAfter = c.Add("tracked_loss_after");
+            c.GDotTracked = c.Add("g_dot_tracked");
+            c.MDotTracked = c.Add("m_dot_tracked");
+            c.StepDotTracked = c.Add("step_dot_tracked");
+        }
+        c.MCoordinate = p.Coordinates.Select(i => c.Add($"m_{i}")).ToArray();
+        c.VCoordinate = p.Coordinates.Select(i => c.Add($"v_{i}")).ToArray();
+        return c;
+    }
+}

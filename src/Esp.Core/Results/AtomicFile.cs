@@ -1,0 +1,61 @@
+namespace Esp;
+
+/// <summary>
+/// Writes files and folders whole or not at all: content goes to a temporary sibling first and is
+/// renamed into place only once complete, so a crash or Ctrl-C never leaves a half-written result.
+/// </summary>
+public static class AtomicFile
+{
+    public static void Write(string path, Action<Stream> write)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = $"{full}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public static void WriteText(string path, string text) =>
+        Write(path, s => { using var w = new StreamWriter(s); w.Write(text); });
+
+    /// <summary>
+    /// Fills a fresh staging folder with <paramref name="fill"/> and only then puts it at <paramref name="folder"/>,
+    /// replacing what was there. If <paramref name="fill"/> throws, <paramref name="folder"/> is left untouched.
+    /// </summary>
+    public static void WriteFolder(string folder, Action<string> fill)
+    {
+        var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var staging = $"{full}.tmp-{Guid.NewGuid():N}";
+        var old = $"{full}.old-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(staging);
+        try
+        {
+            fill(staging);
+            bool hadOld = Directory.Exists(full);
+            if (hadOld) Directory.Move(full, old);
+            try { Directory.Move(staging, full); }
+            catch
+            {
+                if (hadOld) Directory.Move(old, full); // put the previous results back
+                throw;
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        }
+    }
+}

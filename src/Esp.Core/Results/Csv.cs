@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+using Deedle;
+
+namespace Esp;
+
+/// <summary>Writes Deedle frames as CSV (invariant culture, round-trip doubles, empty cells for missing values).</summary>
+public static class Csv
+{
+    public static void Write(Frame<int, string> frame, TextWriter writer)
+    {
+        var keys = frame.ColumnKeys.ToArray();
+        writer.WriteLine(string.Join(",", keys.Select(Quote)));
+        var cells = keys.Select(k => frame.GetColumn<object>(k).GetAllValues().ToArray()).ToArray();
+        int rows = frame.RowCount;
+        var line = new StringBuilder();
+        for (int r = 0; r < rows; r++)
+        {
+            line.Clear();
+            for (int c = 0; c < cells.Length; c++)
+            {
+                if (c > 0) line.Append(',');
+                var v = cells[c][r];
+                if (v.HasValue) line.Append(Format(v.Value));
+            }
+            writer.WriteLine(line);
+        }
+    }
+
+    /// <summary>Writes <paramref name="frame"/> to <paramref name="path"/> whole or not at all.</summary>
+    public static void Save(Frame<int, string> frame, string path) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            Write(frame, writer);
+        });
+
+    static string Format(object v) => v switch
+    {
+        double d => double.IsNaN(d) ? "" : d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => Quote(v.ToString() ?? ""),
+    };
+
+    static string Quote(string s) =>
+        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}

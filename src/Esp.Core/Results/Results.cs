@@ -1,0 +1,106 @@
+using Deedle;
+
+namespace Esp;
+
+/// <summary>
+/// What a set of runs produced, as Deedle frames (rows keyed 0..n-1, columns named as in results files):
+/// <list type="bullet">
+/// <item><see cref="Steps"/>: one row per step per run: run, the run's settings, epoch, step (within the
+/// epoch, 0-based), global_step, loss (batch loss before the update), lr_t (the scheduled learning rate), then probe columns.</item>
+/// <item><see cref="Runs"/>: one row per run: run, settings, status, steps, seconds, final_loss,
+/// sawtooth_index, rise_index, amplitude (missing with fewer than 4 complete epochs), message.</item>
+/// <item><see cref="Epochs"/>: run, settings, epoch, full_loss (when Probes.EpochEndFullLoss).</item>
+/// <item><see cref="BatchLosses"/>: run, settings, epoch, batch (1-based), loss (Probes.BatchLossesAtEpochStart).</item>
+/// </list>
+/// </summary>
+public sealed class Results
+{
+    public IReadOnlyList<RunRecord> RunRecords { get; }
+    public Frame<int, string> Steps { get; }
+    public Frame<int, string> Runs { get; }
+    public Frame<int, string> Epochs { get; }
+    public Frame<int, string> BatchLosses { get; }
+
+    public Results(IReadOnlyList<RunRecord> runs)
+    {
+        RunRecords = runs;
+        Steps = Build(runs, r => r.StepsTaken, r => StepValues(r));
+        Runs = Build(runs, _ => 1, r => RunSummary(r));
+        Epochs = Build(runs, r => r.EpochEndFullLoss.Length, r =>
+            [("epoch", i => i), ("full_loss", i => r.EpochEndFullLoss[i])]);
+        BatchLosses = Build(runs, r => r.BatchLosses.Count, r =>
+            [("epoch", i => r.BatchLosses[i].Epoch), ("batch", i => r.BatchLosses[i].Batch), ("loss", i => r.BatchLosses[i].Loss)]);
+    }
+
+    /// <summary>The runs that diverged (status "diverged"), with their messages.</summary>
+    public IEnumerable<RunRecord> Diverged => RunRecords.Where(r => r.Status == RunStatus.Diverged);
+
+    /// <summary>The ESP metrics of run <paramref name="run"/>; throws if it has fewer than 4 complete epochs.</summary>
+    public EspMetrics Metrics(int run) =>
+        EspMetrics.Of(RunRecords[run].Losses, RunRecords[run].Experiment.StepsPerEpoch);
+
+    /// <summary>
+    /// <paramref name="column"/> averaged over windows of <paramref name="every"/> steps, per run (the paper's
+    /// plot_every): run, settings, window, global_step (the window's first step), epoch (fractional), value.
+    /// </summary>
+    public Frame<int, string> PlotEvery(int every, string column = "loss") => Build(RunRecords,
+        r => (r.StepsTaken + every - 1) / every,
+        r =>
+        {
+            var means = Smoothing.PlotEvery(r.Column(column), every);
+            double s = r.Experiment.StepsPerEpoch;
+            return [("window", i => i), ("global_step", i => i * every), ("epoch", i => i * every / s), (column, i => means[i])];
+        });
+
+    /// <summary>
+    /// Writes steps.csv and runs.csv, plus epochs.csv and batch_losses.csv when recorded, into
+    /// <paramref name="folder"/>, each file atomically.
+    /// </summary>
+    public void Save(string folder)
+    {
+        Csv.Save(Steps, Path.Combine(folder, "steps.csv"));
+        Csv.Save(Runs, Path.Combine(folder, "runs.csv"));
+        if (Epochs.RowCount > 0) Csv.Save(Epochs, Path.Combine(folder, "epochs.csv"));
+        if (BatchLosses.RowCount > 0) Csv.Save(BatchLosses, Path.Combine(folder, "batch_losses.csv"));
+    }
+
+    static IEnumerable<(string, Func<int, object?>)> StepValues(RunRecord r)
+    {
+        int s = r.Experiment.StepsPerEpoch;
+        IEnumerable<(string, Func<int, object?>)> position =
+            [("epoch", i => i / s), ("step", i => i % s), ("global_step", i => i)];
+        return position.Concat(r.StepColumnNames.Select((name, k) =>
+            (name, (Func<int, object?>)(i => r.StepColumns[k][i]))));
+    }
+
+    static IEnumerable<(string, Func<int, object?>)> RunSummary(RunRecord r)
+    {
+        int s = r.Experiment.StepsPerEpoch;
+        var losses = r.Losses;
+        var metrics = r.Status == RunStatus.Completed && EspMetrics.WhyNot(losses.Length, s) is null
+            ? EspMetrics.Of(losses, s) : null;
+        return [
+            ("status", _ => r.Status == RunStatus.Completed ? "completed" : "diverged"),
+            ("steps", _ => r.StepsTaken),
+            ("seconds", _ => r.Seconds),
+            ("final_loss", _ => losses.Length > 0 ? EspMetrics.FinalLoss(losses, s) : double.NaN),
+            ("sawtooth_index", _ => metrics?.SawtoothIndex ?? double.NaN),
+            ("rise_index", _ => metrics?.RiseIndex ?? double.NaN),
+            ("amplitude", _ => metrics?.Amplitude ?? double.NaN),
+            ("message", _ => r.Message)];
+    }
+
+    /// <summary>One frame over all runs: the run index and its settings, then the given per-row columns.</summary>
+    static Frame<int, string> Build(IReadOnlyList<RunRecord> runs, Func<RunRecord, int> rows,
+        Func<RunRecord, IEnumerable<(string, Func<int, object?>)>> columns)
+    {
+        var table = new Table();
+        foreach (var r in runs)
+        {
+            IEnumerable<(string, Func<int, object?>)> identity = [("run", _ => r.Run)];
+            var settings = r.Experiment.Settings().Select(kv => (kv.Column, (Func<int, object?>)(_ => kv.Value)));
+            table.AddRows(rows(r), identity.Concat(settings).Concat(columns(r)));
+        }
+        return table.ToFrame();
+    }
+}
