@@ -17,18 +17,18 @@ public sealed record QuadraticProblem(
 {
     public IEnumerable<string> Errors()
     {
-        foreach (var e in Check.When(N < 1, $"QuadraticProblem.N must be >= 1, got {N}: use the number of functions, e.g. 10000")) yield return e;
-        foreach (var e in Check.When(D < 1, $"QuadraticProblem.D must be >= 1, got {D}: use the dimension of x, e.g. 10000")) yield return e;
+        foreach (var e in Require.When(N < 1, $"QuadraticProblem.N must be >= 1, got {N}: use the number of functions, e.g. 10000")) yield return e;
+        foreach (var e in Require.When(D < 1, $"QuadraticProblem.D must be >= 1, got {D}: use the dimension of x, e.g. 10000")) yield return e;
         foreach (var e in Range("A", ALow, AHigh)) yield return e;
         foreach (var e in Range("B", BLow, BHigh)) yield return e;
         foreach (var e in Range("C", CLow, CHigh)) yield return e;
-        foreach (var e in Check.When(ALow < 0, $"QuadraticProblem.ALow must be >= 0 (each f_i must be convex), got {Check.Show(ALow)}: use e.g. 0.5")) yield return e;
-        foreach (var e in Check.When(!double.IsFinite(X0), $"QuadraticProblem.X0 must be finite, got {Check.Show(X0)}: use e.g. 3")) yield return e;
+        foreach (var e in Require.When(ALow < 0, $"QuadraticProblem.ALow must be >= 0 (each f_i must be convex), got {Require.Show(ALow)}: use e.g. 0.5")) yield return e;
+        foreach (var e in Require.When(!double.IsFinite(X0), $"QuadraticProblem.X0 must be finite, got {Require.Show(X0)}: use e.g. 3")) yield return e;
     }
 
     static IEnumerable<string> Range(string name, double lo, double hi)
     {
         if (!double.IsFinite(lo) || !double.IsFinite(hi) || lo > hi)
-            yield return $"QuadraticProblem.{name}Low..{name}High must be a finite range with low <= high, got [{Check.Show(lo)}, {Check.Show(hi)}]: swap or fix the bounds";
+            yield return $"QuadraticProblem.{name}Low..{name}High must be a finite range with low <= high, got [{Require.Show(lo)}, {Require.Show(hi)}]: swap or fix the bounds";
     }
 }

@@ -11,7 +11,7 @@ public sealed class InvalidExperimentException(IReadOnlyList<string> errors)
 
 /// <summary>Small helpers that phrase validation errors the same way everywhere:
 /// "Adam.Beta2 must be in [0, 1), got 1.2: ...".</summary>
-public static class Check
+public static class Require
 {
     public static string Show(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -8,5 +8,5 @@ static class DivergenceMessage
         $"the batch loss became {(double.IsNaN(loss) ? "NaN" : loss > 0 ? "+Inf" : "-Inf")} at epoch {epoch}, step {step} (global step {globalStep}). " +
         "The run stopped there; its steps up to that point are kept. Lower the learning rate or raise eps.";
 
-    static string Format(object v) => v is double d ? Check.Show(d) : v.ToString() ?? "";
+    static string Format(object v) => v is double d ? Require.Show(d) : v.ToString() ?? "";
 }

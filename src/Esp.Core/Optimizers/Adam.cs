@@ -16,10 +16,10 @@ public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0
     public override IEnumerable<string> Errors() => AdamErrors("Adam", this);
 
     internal static IEnumerable<string> AdamErrors(string type, Adam a) => a.LrErrors()
-        .Concat(Check.InRange($"{type}.Beta1", a.Beta1, 0, 1, false, "use e.g. 0.9"))
-        .Concat(Check.InRange($"{type}.Beta2", a.Beta2, 0, 1, false, "use e.g. 0.999"))
-        .Concat(Check.Positive($"{type}.Eps", a.Eps, "use e.g. 1e-8"))
-        .Concat(Check.NonNegative($"{type}.WeightDecay", a.WeightDecay, "use 0 or a small value such as 1e-5"));
+        .Concat(Require.InRange($"{type}.Beta1", a.Beta1, 0, 1, false, "use e.g. 0.9"))
+        .Concat(Require.InRange($"{type}.Beta2", a.Beta2, 0, 1, false, "use e.g. 0.999"))
+        .Concat(Require.Positive($"{type}.Eps", a.Eps, "use e.g. 1e-8"))
+        .Concat(Require.NonNegative($"{type}.WeightDecay", a.WeightDecay, "use 0 or a small value such as 1e-5"));
 
     public override IEnumerable<(string, object)> Settings() =>
         [("optimizer", Name), ("lr", Lr), ("beta1", Beta1), ("beta2", Beta2), ("eps", Eps),

@@ -22,7 +22,7 @@ public abstract record Optimizer(double Lr)
     public abstract OptimizerState Init(torch.Tensor param);
 
     protected IEnumerable<string> LrErrors() =>
-        Check.Positive($"{GetType().Name}.Lr", Lr, "use a small positive learning rate, e.g. 0.06");
+        Require.Positive($"{GetType().Name}.Lr", Lr, "use a small positive learning rate, e.g. 0.06");
 }
 
 /// <summary>

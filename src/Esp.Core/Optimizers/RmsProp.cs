@@ -13,10 +13,10 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
     public override string Name => "rmsprop";
 
     public override IEnumerable<string> Errors() => LrErrors()
-        .Concat(Check.InRange("RmsProp.Beta", Beta, 0, 1, false, "use e.g. 0.99"))
-        .Concat(Check.Positive("RmsProp.Eps", Eps, "use e.g. 1e-8"))
-        .Concat(Check.InRange("RmsProp.Momentum", Momentum, 0, 1, false, "use 0 or e.g. 0.9"))
-        .Concat(Check.NonNegative("RmsProp.WeightDecay", WeightDecay, "use 0 or a small value"));
+        .Concat(Require.InRange("RmsProp.Beta", Beta, 0, 1, false, "use e.g. 0.99"))
+        .Concat(Require.Positive("RmsProp.Eps", Eps, "use e.g. 1e-8"))
+        .Concat(Require.InRange("RmsProp.Momentum", Momentum, 0, 1, false, "use 0 or e.g. 0.9"))
+        .Concat(Require.NonNegative("RmsProp.WeightDecay", WeightDecay, "use 0 or a small value"));
 
     public override IEnumerable<(string, object)> Settings() =>
         [("optimizer", Name), ("lr", Lr), ("beta2", Beta), ("eps", Eps), ("momentum", Momentum),

@@ -10,11 +10,11 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
     public override string Name => "sgd";
 
     public override IEnumerable<string> Errors() => LrErrors()
-        .Concat(Check.InRange("Sgd.Momentum", Momentum, 0, 1, false, "use 0 for plain SGD or e.g. 0.9"))
-        .Concat(Check.InRange("Sgd.Dampening", Dampening, 0, 1, true, "use 0 (torch's default)"))
-        .Concat(Check.NonNegative("Sgd.WeightDecay", WeightDecay, "use 0 or a small value such as 1e-4"))
-        .Concat(Check.When(Nesterov && (Momentum <= 0 || Dampening != 0),
-            $"Sgd.Nesterov needs Momentum > 0 and Dampening = 0, got Momentum = {Check.Show(Momentum)}, Dampening = {Check.Show(Dampening)}: set Momentum, e.g. 0.9"));
+        .Concat(Require.InRange("Sgd.Momentum", Momentum, 0, 1, false, "use 0 for plain SGD or e.g. 0.9"))
+        .Concat(Require.InRange("Sgd.Dampening", Dampening, 0, 1, true, "use 0 (torch's default)"))
+        .Concat(Require.NonNegative("Sgd.WeightDecay", WeightDecay, "use 0 or a small value such as 1e-4"))
+        .Concat(Require.When(Nesterov && (Momentum <= 0 || Dampening != 0),
+            $"Sgd.Nesterov needs Momentum > 0 and Dampening = 0, got Momentum = {Require.Show(Momentum)}, Dampening = {Require.Show(Dampening)}: set Momentum, e.g. 0.9"));
 
     public override IEnumerable<(string, object)> Settings() =>
         [("optimizer", Name), ("lr", Lr), ("momentum", Momentum), ("dampening", Dampening),

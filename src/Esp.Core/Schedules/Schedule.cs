@@ -20,7 +20,7 @@ public abstract record Schedule
     public Schedule Then(int steps, Schedule next) => new Sequence(this, steps, next);
 
     protected static IEnumerable<string> Fraction(string field, double value) =>
-        Check.InRange(field, value, 0, 1, true, "use a fraction of the run between 0 and 1");
+        Require.InRange(field, value, 0, 1, true, "use a fraction of the run between 0 and 1");
 }
 
 /// <summary>Factor 1 throughout.</summary>
@@ -36,9 +36,9 @@ public sealed record StepDecay(int EverySteps, double Gamma = 0.1) : Schedule
 {
     public override double Factor(int step, int totalSteps) => Math.Pow(Gamma, step / EverySteps);
     public override IEnumerable<string> Errors() =>
-        Check.When(EverySteps < 1, $"StepDecay.EverySteps must be >= 1, got {EverySteps}: use e.g. the steps of one epoch")
-            .Concat(Check.Positive("StepDecay.Gamma", Gamma, "use e.g. 0.1"));
-    public override string Label => $"step({EverySteps},{Check.Show(Gamma)})";
+        Require.When(EverySteps < 1, $"StepDecay.EverySteps must be >= 1, got {EverySteps}: use e.g. the steps of one epoch")
+            .Concat(Require.Positive("StepDecay.Gamma", Gamma, "use e.g. 0.1"));
+    public override string Label => $"step({EverySteps},{Require.Show(Gamma)})";
 }
 
 /// <summary>Cosine decay from 1 to MinFactor over the whole run.</summary>
@@ -47,7 +47,7 @@ public sealed record Cosine(double MinFactor = 0) : Schedule
     public override double Factor(int step, int totalSteps) =>
         MinFactor + (1 - MinFactor) * 0.5 * (1 + Math.Cos(Math.PI * step / Math.Max(1, totalSteps - 1)));
     public override IEnumerable<string> Errors() => Fraction("Cosine.MinFactor", MinFactor);
-    public override string Label => $"cosine({Check.Show(MinFactor)})";
+    public override string Label => $"cosine({Require.Show(MinFactor)})";
 }
 
 /// <summary>Linear warmup over Steps steps ((t+1)/Steps), then <see cref="After"/> over the rest of the run.</summary>
@@ -57,7 +57,7 @@ public sealed record Warmup(int Steps, Schedule? After = null) : Schedule
         ? (step + 1.0) / Steps
         : (After ?? Constant).Factor(step - Steps, Math.Max(1, totalSteps - Steps));
     public override IEnumerable<string> Errors() =>
-        Check.When(Steps < 1, $"Warmup.Steps must be >= 1, got {Steps}: use e.g. 100").Concat((After ?? Constant).Errors());
+        Require.When(Steps < 1, $"Warmup.Steps must be >= 1, got {Steps}: use e.g. 100").Concat((After ?? Constant).Errors());
     public override string Label => $"warmup({Steps})+{(After ?? Constant).Label}";
 }
 
@@ -79,9 +79,9 @@ public sealed record Wsd(double WarmupFraction = 0.0, double DecayFraction = 0.1
     public override IEnumerable<string> Errors() => Fraction("Wsd.WarmupFraction", WarmupFraction)
         .Concat(Fraction("Wsd.DecayFraction", DecayFraction))
         .Concat(Fraction("Wsd.MinFactor", MinFactor))
-        .Concat(Check.When(WarmupFraction + DecayFraction > 1,
-            $"Wsd.WarmupFraction + Wsd.DecayFraction must be <= 1, got {Check.Show(WarmupFraction + DecayFraction)}: shorten one phase"));
-    public override string Label => $"wsd({Check.Show(WarmupFraction)},{Check.Show(DecayFraction)},{Check.Show(MinFactor)})";
+        .Concat(Require.When(WarmupFraction + DecayFraction > 1,
+            $"Wsd.WarmupFraction + Wsd.DecayFraction must be <= 1, got {Require.Show(WarmupFraction + DecayFraction)}: shorten one phase"));
+    public override string Label => $"wsd({Require.Show(WarmupFraction)},{Require.Show(DecayFraction)},{Require.Show(MinFactor)})";
 }
 
 /// <summary>First for FirstSteps steps, then Next (restarted at its own step 0) for the rest.</summary>
@@ -91,7 +91,7 @@ public sealed record Sequence(Schedule First, int FirstSteps, Schedule Next) : S
         ? First.Factor(step, FirstSteps)
         : Next.Factor(step - FirstSteps, Math.Max(1, totalSteps - FirstSteps));
     public override IEnumerable<string> Errors() =>
-        Check.When(FirstSteps < 0, $"Sequence.FirstSteps must be >= 0, got {FirstSteps}: use the length of the first phase")
+        Require.When(FirstSteps < 0, $"Sequence.FirstSteps must be >= 0, got {FirstSteps}: use the length of the first phase")
             .Concat(First.Errors()).Concat(Next.Errors());
     public override string Label => $"{First.Label}[{FirstSteps}]>{Next.Label}";
 }
