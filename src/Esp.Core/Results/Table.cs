@@ -1,16 +1,17 @@
+using System.Globalization;
 using Deedle;
 
 namespace Esp;
 
 /// <summary>
-/// Builds a Deedle frame column by column, with rows keyed 0..n-1. Each column takes the type of its
-/// values: numbers become double columns (NaN where a run lacks the setting), text and flags stay as they
-/// are (missing where absent).
+/// Builds a Deedle frame column by column, with rows keyed 0..n-1. Numbers are stored unboxed in double
+/// columns (NaN where a run lacks the setting); text and flags in string columns (missing where absent).
+/// A column that receives both becomes text.
 /// </summary>
 sealed class Table
 {
     readonly List<string> order = [];
-    readonly Dictionary<string, List<object?>> columns = [];
+    readonly Dictionary<string, Column> columns = [];
     int rows;
 
     /// <summary>Appends <paramref name="count"/> rows whose values come from the given columns
@@ -21,36 +22,56 @@ sealed class Table
         foreach (var (name, value) in values)
         {
             if (!seen.Add(name)) throw new InvalidOperationException($"column \"{name}\" given twice for the same rows");
-            if (!columns.TryGetValue(name, out var list))
+            if (!columns.TryGetValue(name, out var column))
             {
-                columns[name] = list = [.. Enumerable.Repeat<object?>(null, rows)];
+                columns[name] = column = new Column();
                 order.Add(name);
             }
-            for (int i = 0; i < count; i++) list.Add(value(i));
+            column.PadTo(rows);
+            for (int i = 0; i < count; i++) column.Add(value(i));
         }
         rows += count;
-        foreach (var list in columns.Values)
-            while (list.Count < rows) list.Add(null);
     }
 
     public Frame<int, string> ToFrame()
     {
         var keys = Enumerable.Range(0, rows).ToArray();
-        return new Frame<int, string>(order, order.Select(name => Series(keys, columns[name])));
+        foreach (var c in columns.Values) c.PadTo(rows);
+        return new Frame<int, string>(order, order.Select(name => columns[name].ToSeries(keys)));
     }
 
-    static ISeries<int> Series(int[] keys, List<object?> values)
+    sealed class Column
     {
-        var present = values.Where(v => v is not null).ToList();
-        if (present.Count > 0 && present.All(v => v is double or int or long or float))
-            return new Series<int, double>(keys, values.Select(v => v is null ? double.NaN : Convert.ToDouble(v)));
-        if (present.Count == values.Count && present.All(v => v is bool))
-            return new Series<int, bool>(keys, values.Select(v => (bool)v!));
-        return new Series<int, string?>(keys, values.Select(v => v switch
+        List<double>? numbers = [];
+        List<string?>? text;
+
+        public int Count => numbers?.Count ?? text!.Count;
+
+        public void PadTo(int rows)
         {
-            null => null,
-            bool b => b ? "true" : "false",
-            _ => v.ToString(),
-        }));
+            while (Count < rows) Add(null);
+        }
+
+        public void Add(object? value)
+        {
+            if (numbers != null)
+            {
+                if (value is null) { numbers.Add(double.NaN); return; }
+                if (value is double or int or long or float) { numbers.Add(Convert.ToDouble(value)); return; }
+                text = numbers.Select(v => double.IsNaN(v) ? null : v.ToString("R", CultureInfo.InvariantCulture)).ToList();
+                numbers = null;
+            }
+            text!.Add(value switch
+            {
+                null => null,
+                bool b => b ? "true" : "false",
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString(),
+            });
+        }
+
+        public ISeries<int> ToSeries(int[] keys) => numbers != null
+            ? new Series<int, double>(keys, numbers)
+            : new Series<int, string?>(keys, text!);
     }
 }
