@@ -7,17 +7,18 @@ public static class Engine
     /// Runs every experiment in order. Invalid descriptions throw <see cref="InvalidExperimentException"/>
     /// before any compute. A run whose loss becomes NaN or Inf stops there, is marked "diverged" and its
     /// message is written to <paramref name="log"/> (stderr by default); the other runs go on.
-    /// <paramref name="onRunDone"/> is called after each run (for progress displays).
+    /// <paramref name="onRunDone"/> is called after each run (for progress displays). Runs are numbered from
+    /// <paramref name="firstRun"/> (a script that calls Run several times keeps one numbering).
     /// </summary>
     public static Results Run(IEnumerable<Experiment> experiments, TextWriter? log = null,
-        Action<RunRecord>? onRunDone = null)
+        Action<RunRecord>? onRunDone = null, int firstRun = 0)
     {
         var grid = experiments.ToList();
         Experiment.ValidateAll(grid);
         var records = new List<RunRecord>(grid.Count);
         for (int i = 0; i < grid.Count; i++)
         {
-            var record = QuadraticRun.Execute(i, grid[i], log ?? Console.Error);
+            var record = QuadraticRun.Execute(firstRun + i, grid[i], log ?? Console.Error);
             records.Add(record);
             onRunDone?.Invoke(record);
         }

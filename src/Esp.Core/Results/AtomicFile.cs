@@ -27,7 +27,7 @@ public static class AtomicFile
     }
 
     public static void WriteText(string path, string text) =>
-        Write(path, s => { using var w = new StreamWriter(s); w.Write(text); });
+        Write(path, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(text); });
 
     /// <summary>
     /// Fills a fresh staging folder with <paramref name="fill"/> and only then puts it at <paramref name="folder"/>,

@@ -31,7 +31,7 @@ public static class Csv
     public static void Save(Frame<int, string> frame, string path) =>
         AtomicFile.Write(path, stream =>
         {
-            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true);
             Write(frame, writer);
         });
 

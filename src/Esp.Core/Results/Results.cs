@@ -35,9 +35,9 @@ public sealed class Results
     /// <summary>The runs that diverged (status "diverged"), with their messages.</summary>
     public IEnumerable<RunRecord> Diverged => RunRecords.Where(r => r.Status == RunStatus.Diverged);
 
-    /// <summary>The ESP metrics of run <paramref name="run"/>; throws if it has fewer than 4 complete epochs.</summary>
-    public EspMetrics Metrics(int run) =>
-        EspMetrics.Of(RunRecords[run].Losses, RunRecords[run].Experiment.StepsPerEpoch);
+    /// <summary>The ESP metrics of the <paramref name="index"/>-th run here; throws if it has fewer than 4 complete epochs.</summary>
+    public EspMetrics Metrics(int index) =>
+        EspMetrics.Of(RunRecords[index].Losses, RunRecords[index].Experiment.StepsPerEpoch);
 
     /// <summary>
     /// <paramref name="column"/> averaged over windows of <paramref name="every"/> steps, per run (the paper's

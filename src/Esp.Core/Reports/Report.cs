@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace Esp;
+
+/// <summary>Printed summaries of a set of runs.</summary>
+public static class Report
+{
+    static readonly string[] Metrics = ["final_loss", "sawtooth_index", "rise_index", "amplitude"];
+
+    /// <summary>
+    /// One line per run: the settings that differ between runs, then final loss and the ESP metrics
+    /// (runs.csv holds them all). Written to <paramref name="writer"/> (stdout by default) and returned.
+    /// </summary>
+    public static string Summary(Results results, TextWriter? writer = null)
+    {
+        var runs = results.RunRecords;
+        var varying = runs[0].Experiment.Settings().Select(s => s.Column)
+            .Where(c => runs.Select(r => Plot.Setting(r, c)).Distinct().Count() > 1).ToList();
+        var header = new[] { "run" }.Concat(varying).Concat(Metrics).ToList();
+        var rows = runs.Select((r, i) => new[] { r.Run.ToString(CultureInfo.InvariantCulture) }
+            .Concat(varying.Select(c => Plot.Setting(r, c) ?? ""))
+            .Concat(Metrics.Select(m => Cell(results.Runs.GetColumn<double>(m).TryGet(i))))
+            .Append(r.Status == RunStatus.Diverged ? "diverged" : "")
+            .ToList()).ToList();
+        var widths = header.Select((h, k) => Math.Max(h.Length, rows.Max(row => row[k].Length))).ToList();
+        string Line(IEnumerable<string> cells) =>
+            string.Join("  ", cells.Select((c, k) => k < widths.Count ? c.PadLeft(widths[k]) : c)).TrimEnd();
+        var text = string.Join(Environment.NewLine, new[] { Line(header) }.Concat(rows.Select(Line))) + Environment.NewLine;
+        (writer ?? Console.Out).Write(text);
+        return text;
+    }
+
+    static string Cell(Deedle.OptionalValue<double> v) =>
+        v.HasValue && !double.IsNaN(v.Value) ? v.Value.ToString("F4", CultureInfo.InvariantCulture) : "-";
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace Esp.Scripting;
+
+/// <summary>What `esp-script` was asked to do.</summary>
+public sealed record CommandLine(
+    string Script,
+    string? Out = null,
+    bool Quick = false,
+    int Seed = 0,
+    string? CacheFolder = null,
+    IReadOnlyDictionary<string, string>? Values = null)
+{
+    public const string Usage = """
+        usage: dotnet esp-script SCRIPT.csx [options] [--NAME VALUE ...]
+
+        Runs an Esp experiment script and writes its results to results/<script name>/:
+        steps.csv, runs.csv, <name>.html (figures, viewable offline) and manifest.json.
+
+        options:
+          --out DIR     write results into DIR instead of results/<script name>/
+          --quick       ask the script to scale itself down (smoke tests); scripts read Args.Quick
+          --seed N      base seed for the script's experiments (Args.Seed, default 0)
+          --cache DIR   where compiled scripts are cached (default ~/.cache/esp/scripts)
+          --help        print this text
+          --NAME VALUE  any other value, read in the script with Args.Get("NAME", default)
+        """;
+
+    /// <summary>Parses the arguments, or returns the error to print with the usage text.</summary>
+    public static (CommandLine? Line, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        string? script = null, output = null, cache = null;
+        bool quick = false;
+        int seed = 0;
+        var values = new Dictionary<string, string>();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string a = args[i];
+            string? Next() => i + 1 < args.Count ? args[++i] : null;
+            switch (a)
+            {
+                case "--help" or "-h": return (null, null);
+                case "--quick": quick = true; break;
+                case "--out": output = Next() ?? ""; if (output == "") return (null, "--out needs a folder, e.g. --out results/try1"); break;
+                case "--cache": cache = Next() ?? ""; if (cache == "") return (null, "--cache needs a folder"); break;
+                case "--seed":
+                    var s = Next();
+                    if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed) || seed < 0)
+                        return (null, $"--seed needs a non-negative integer, got \"{s}\"");
+                    break;
+                case var named when named.StartsWith("--", StringComparison.Ordinal):
+                    var v = Next();
+                    if (v is null) return (null, $"{named} needs a value");
+                    values[named[2..]] = v;
+                    break;
+                default:
+                    if (script != null) return (null, $"only one script can run at a time, got \"{script}\" and \"{a}\"");
+                    script = a;
+                    break;
+            }
+        }
+        if (script is null) return (null, "give the script to run, e.g. dotnet esp-script experiments/fig19.csx");
+        return (new CommandLine(script, output, quick, seed, cache, values), null);
+    }
+
+    /// <summary>results/&lt;script name&gt;/ unless --out was given.</summary>
+    public string OutputFolder => Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(Script));
+}

@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Scripting;
+
+namespace Esp.Scripting;
+
+/// <summary>A script ready to run: its entry point, the hash it is cached under, and whether it had to be compiled.</summary>
+public sealed record CompiledScript(Func<ScriptGlobals, Task<object>> Run, string Hash, bool Compiled, double CompileSeconds,
+    IReadOnlyList<string> SourceFiles);
+
+/// <summary>Thrown when a script does not compile; Errors are "file.csx(line,col): error CSxxxx: ..." lines.</summary>
+public sealed class ScriptCompilationException(IReadOnlyList<string> errors) : Exception(string.Join("\n", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>
+/// Compiles .csx scripts with Roslyn, with Esp, Deedle and plotting referenced and imported, and caches the
+/// compiled assembly by a hash of every source (the script and its #load files) and of the Esp assemblies, so
+/// an unchanged script runs without compiling.
+/// </summary>
+public static class ScriptCompiler
+{
+    static readonly string[] Imports =
+        ["System", "System.IO", "System.Linq", "System.Collections.Generic", "Esp", "Deedle"];
+
+    static readonly Assembly[] References =
+        [typeof(Experiment).Assembly, typeof(Deedle.Frame).Assembly, typeof(XPlot.Plotly.Chart).Assembly,
+         typeof(ScriptGlobals).Assembly, typeof(TorchSharp.torch).Assembly, typeof(Microsoft.FSharp.Core.Unit).Assembly];
+
+    // Roslyn's scripting convention: the submission class and its static factory taking the submission array
+    // (globals first). The cached assembly is entered the same way Roslyn enters a fresh one.
+    const string SubmissionType = "Submission#0", FactoryMethod = "<Factory>";
+
+    public static CompiledScript Load(string path, string cacheFolder)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"no script at {path}", path);
+        var options = ScriptOptions.Default
+            .WithFilePath(full)
+            .WithReferences(References)
+            .WithImports(Imports)
+            .WithSourceResolver(new SourceFileResolver([], Path.GetDirectoryName(full)!))
+            .WithEmitDebugInformation(true)
+            .WithFileEncoding(Encoding.UTF8);
+        var script = CSharpScript.Create(File.ReadAllText(full), options, typeof(ScriptGlobals));
+        var compilation = script.GetCompilation(); // parses and resolves #load, binds nothing yet
+        var sources = compilation.SyntaxTrees.Select(t => t.FilePath).ToList();
+        var hash = Hash(compilation);
+        var dll = Path.Combine(cacheFolder, hash + ".dll");
+        var pdb = Path.Combine(cacheFolder, hash + ".pdb");
+
+        if (File.Exists(dll) && File.Exists(pdb))
+            return new CompiledScript(EntryPoint(File.ReadAllBytes(dll), File.ReadAllBytes(pdb)), hash, false, 0, sources);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var peStream = new MemoryStream();
+        using var pdbStream = new MemoryStream();
+        var emitted = compilation.Emit(peStream, pdbStream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(Describe).ToList();
+        if (!emitted.Success) throw new ScriptCompilationException(errors);
+        double seconds = clock.Elapsed.TotalSeconds;
+        Directory.CreateDirectory(cacheFolder);
+        AtomicFile.Write(pdb, s => s.Write(pdbStream.ToArray()));
+        AtomicFile.Write(dll, s => s.Write(peStream.ToArray()));
+        return new CompiledScript(EntryPoint(peStream.ToArray(), pdbStream.ToArray()), hash, true, seconds, sources);
+    }
+
+    /// <summary>"fig19.csx(12,5): error CS0103: The name 'x' does not exist in the current context".</summary>
+    static string Describe(Diagnostic d)
+    {
+        var span = d.Location.GetMappedLineSpan();
+        var file = Path.GetFileName(span.Path);
+        var (line, col) = (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1);
+        return $"{file}({line},{col}): error {d.Id}: {d.GetMessage()}";
+    }
+
+    static Func<ScriptGlobals, Task<object>> EntryPoint(byte[] pe, byte[] pdb)
+    {
+        var assembly = Assembly.Load(pe, pdb);
+        var factory = assembly.GetType(SubmissionType)?.GetMethod(FactoryMethod, BindingFlags.Public | BindingFlags.Static)
+            ?? throw new InvalidOperationException($"compiled script has no {SubmissionType}.{FactoryMethod}: clear the script cache");
+        return globals => (Task<object>)factory.Invoke(null, [new object?[] { globals, null }])!;
+    }
+
+    static string Hash(Compilation compilation)
+    {
+        var text = new StringBuilder();
+        foreach (var tree in compilation.SyntaxTrees) text.Append(tree.FilePath).Append('\0').Append(tree.GetText()).Append('\0');
+        foreach (var a in References) text.Append(a.ManifestModule.ModuleVersionId).Append('\0');
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..24].ToLowerInvariant();
+    }
+
+    /// <summary>~/.cache/esp/scripts, or $XDG_CACHE_HOME/esp/scripts.</summary>
+    public static string DefaultCacheFolder
+    {
+        get
+        {
+            var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            if (string.IsNullOrEmpty(root)) root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            return Path.Combine(root, "esp", "scripts");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Esp.Scripting;
+
+/// <summary>
+/// What a .csx script sees without any import: <c>Args</c> and <c>Run</c>, next to Esp's descriptions,
+/// Plot, Report and Deedle (imported by the host).
+/// </summary>
+public sealed class ScriptGlobals(ScriptArgs args, Progress progress)
+{
+    readonly List<RunRecord> records = [];
+
+    public ScriptArgs Args { get; } = args;
+
+    /// <summary>Every run of every Run call so far (the host saves them as steps.csv and runs.csv).</summary>
+    public IReadOnlyList<RunRecord> Records => records;
+
+    /// <summary>Runs the experiments with a progress display; runs are numbered across calls.</summary>
+    public Results Run(IEnumerable<Experiment> experiments)
+    {
+        var grid = experiments.ToList();
+        Experiment.ValidateAll(grid); // before the progress display starts
+        progress.Start(grid);
+        var results = Engine.Run(grid, progress.Log, progress.RunDone, firstRun: records.Count);
+        progress.Finish();
+        records.AddRange(results.RunRecords);
+        return results;
+    }
+
+    public Results Run(params Experiment[] experiments) => Run((IEnumerable<Experiment>)experiments);
+}

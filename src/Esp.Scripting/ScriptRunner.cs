@@ -1,0 +1,97 @@
+using System.Diagnostics;
+
+namespace Esp.Scripting;
+
+/// <summary>
+/// Runs one script end to end: compile (or reuse the cached build), execute with Args and Run, then write
+/// steps.csv, runs.csv, the script's figures and manifest.json into a staging folder that replaces the
+/// results folder only when everything succeeded. Nothing is touched on failure.
+/// </summary>
+public static class ScriptRunner
+{
+    public const int Ok = 0, CompileError = 1, RuntimeError = 2, InvalidDescription = 3, Usage = 64;
+
+    /// <summary>The exit code, after printing results and errors to <paramref name="stdout"/> / <paramref name="stderr"/>.</summary>
+    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, bool liveProgress = false)
+    {
+        var (line, usageError) = CommandLine.Parse(args);
+        if (line is null)
+        {
+            if (usageError != null) stderr.WriteLine($"esp-script: {usageError}");
+            (usageError is null ? stdout : stderr).WriteLine(CommandLine.Usage);
+            return usageError is null ? Ok : Usage;
+        }
+        return Run(line, stdout, stderr, liveProgress).ExitCode;
+    }
+
+    /// <summary>What a script run did (for tests and the benchmark).</summary>
+    public sealed record Outcome(int ExitCode, CompiledScript? Script, string? OutputFolder);
+
+    public static Outcome Run(CommandLine line, TextWriter stdout, TextWriter stderr, bool liveProgress = false)
+    {
+        var started = DateTime.UtcNow;
+        CompiledScript script;
+        try
+        {
+            script = ScriptCompiler.Load(line.Script, line.CacheFolder ?? ScriptCompiler.DefaultCacheFolder);
+        }
+        catch (ScriptCompilationException e)
+        {
+            foreach (var error in e.Errors) stderr.WriteLine(error);
+            stderr.WriteLine($"esp-script: {Path.GetFileName(line.Script)} does not compile; no results were written");
+            return new Outcome(CompileError, null, null);
+        }
+        catch (FileNotFoundException e)
+        {
+            stderr.WriteLine($"esp-script: {e.Message}");
+            return new Outcome(Usage, null, null);
+        }
+        stderr.WriteLine(script.Compiled
+            ? $"esp-script: compiled {Path.GetFileName(line.Script)} in {script.CompileSeconds:F2} s"
+            : $"esp-script: {Path.GetFileName(line.Script)} unchanged, using its cached build {script.Hash}");
+
+        var output = Path.GetFullPath(line.OutputFolder);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            AtomicFile.WriteFolder(output, staging =>
+            {
+                OutputFolder.Current = staging;
+                var globals = new ScriptGlobals(new ScriptArgs(line), new Progress(stderr, liveProgress));
+                var previousOut = Console.Out;
+                Console.SetOut(stdout); // scripts print with Console.WriteLine
+                try { script.Run(globals).GetAwaiter().GetResult(); }
+                finally { Console.SetOut(previousOut); }
+                if (globals.Records.Count > 0) new Results(globals.Records).Save(staging);
+                AtomicFile.WriteText(Path.Combine(staging, "manifest.json"),
+                    Manifest.Json(line, script, globals.Records, started, clock.Elapsed.TotalSeconds));
+            });
+        }
+        catch (InvalidExperimentException e)
+        {
+            stderr.WriteLine($"esp-script: {e.Message}");
+            stderr.WriteLine("esp-script: nothing ran; no results were written");
+            return new Outcome(InvalidDescription, script, null);
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"{ScriptLocation(e, script)}error: {e.GetType().Name}: {e.Message}");
+            stderr.WriteLine($"esp-script: {Path.GetFileName(line.Script)} failed; no results were written");
+            return new Outcome(RuntimeError, script, null);
+        }
+        stdout.WriteLine($"esp-script: results in {Path.GetRelativePath(Directory.GetCurrentDirectory(), output)}/ ({clock.Elapsed.TotalSeconds:F1} s)");
+        return new Outcome(Ok, script, output);
+    }
+
+    /// <summary>"fig19.csx(14): " for the innermost frame of the exception that lies in one of the script's files.</summary>
+    static string ScriptLocation(Exception e, CompiledScript script)
+    {
+        for (var inner = e; inner != null; inner = inner.InnerException)
+        {
+            var frame = new StackTrace(inner, fNeedFileInfo: true).GetFrames()
+                .FirstOrDefault(f => f.GetFileName() is string file && script.SourceFiles.Contains(file));
+            if (frame != null) return $"{Path.GetFileName(frame.GetFileName())}({frame.GetFileLineNumber()}): ";
+        }
+        return "";
+    }
+}
