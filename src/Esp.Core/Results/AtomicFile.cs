@@ -36,7 +36,9 @@ public static class AtomicFile
     public static void WriteFolder(string folder, Action<string> fill)
     {
         var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var parent = Path.GetDirectoryName(full)!;
+        bool createdParent = !Directory.Exists(parent);
+        Directory.CreateDirectory(parent);
         var staging = $"{full}.tmp-{Guid.NewGuid():N}";
         var old = $"{full}.old-{Guid.NewGuid():N}";
         Directory.CreateDirectory(staging);
@@ -56,6 +58,8 @@ public static class AtomicFile
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
             if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+            if (createdParent && !Directory.Exists(full) && !Directory.EnumerateFileSystemEntries(parent).Any())
+                Directory.Delete(parent); // a failed first run leaves no empty results/ behind
         }
     }
 }

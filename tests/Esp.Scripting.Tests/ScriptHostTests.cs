@@ -1,0 +1,135 @@
+/// <summary>How esp-script compiles, caches, runs and reports scripts.</summary>
+[Collection("esp-script")]
+public sealed class ScriptHostTests : IDisposable
+{
+    readonly Scratch scratch = new();
+    public void Dispose() => scratch.Dispose();
+
+    const string Tiny = """
+        var x = new Experiment(new QuadraticProblem(N: 200, D: 200), new Adam(Beta2: 0.8), Sampler.Shuffle,
+                               Epochs: Args.Quick ? 4 : 5, BatchSize: 20, Seed: Args.Seed);
+        var runs = Run(x, x with { Sampler = Sampler.Sequential });
+        Plot.Loss(runs, plotEvery: 2, series: "sampler").Save(Args.Name);
+        Console.WriteLine($"steps {runs.Steps.RowCount}");
+        """;
+
+    [Fact]
+    public void A_script_that_does_not_compile_reports_file_line_and_column_and_writes_nothing()
+    {
+        var script = scratch.Write("broken.csx", "var a = 1;\n\n// the next line uses an unknown name\nvar b = a +  unknownName;\n");
+        var (code, _, err, _) = scratch.Run(script);
+
+        Assert.Equal(ScriptRunner.CompileError, code);
+        Assert.Contains("broken.csx(4,14): error CS0103: The name 'unknownName' does not exist in the current context", err);
+        Assert.False(Directory.Exists(Path.Combine(scratch.Folder, "results")));
+    }
+
+    [Fact]
+    public void A_runtime_exception_names_the_script_line_and_exits_non_zero()
+    {
+        var script = scratch.Write("throws.csx", "var a = 1;\nif (a == 1)\n    throw new InvalidOperationException(\"boom at three\");\n");
+        var (code, _, err, _) = scratch.Run(script);
+
+        Assert.Equal(ScriptRunner.RuntimeError, code);
+        Assert.Contains("throws.csx(3): error: InvalidOperationException: boom at three", err);
+    }
+
+    [Fact]
+    public void An_invalid_description_prints_esps_message_not_a_stack_trace()
+    {
+        var script = scratch.Write("invalid.csx",
+            "Run(new Experiment(new QuadraticProblem(N: 100, D: 100), new Adam(Beta2: 1.2), Sampler.Shuffle, BatchSize: 10));\n");
+        var (code, _, err, _) = scratch.Run(script);
+
+        Assert.Equal(ScriptRunner.InvalidDescription, code);
+        Assert.Contains("Adam.Beta2 must be in [0, 1), got 1.2", err);
+        Assert.DoesNotContain("   at ", err);
+        Assert.False(Directory.Exists(Path.Combine(scratch.Folder, "results")));
+    }
+
+    [Fact]
+    public void A_script_can_load_a_shared_helper()
+    {
+        scratch.Write("helpers.csx", "static Adam PaperAdam(double beta2) => new Adam(Lr: 0.06, Beta2: beta2);\n");
+        var script = scratch.Write("uses.csx", "#load \"helpers.csx\"\nConsole.WriteLine($\"beta2 {PaperAdam(0.8).Beta2}\");\n");
+        var (code, output, err, _) = scratch.Run(script);
+
+        Assert.True(code == 0, err);
+        Assert.Contains("beta2 0.8", output);
+    }
+
+    [Fact]
+    public void An_unchanged_script_runs_from_the_cache_and_a_changed_helper_is_recompiled()
+    {
+        var helper = scratch.Write("lib.csx", "static int Answer() => 41;\n");
+        var script = scratch.Write("cached.csx", "#load \"lib.csx\"\nConsole.WriteLine($\"answer {Answer()}\");\n");
+
+        var first = scratch.Run(script);
+        var second = scratch.Run(script);
+        File.WriteAllText(helper, "static int Answer() => 42;\n");
+        var third = scratch.Run(script);
+
+        Assert.True(first.Outcome.Script!.Compiled);
+        Assert.False(second.Outcome.Script!.Compiled);
+        Assert.Contains("unchanged, using its cached build", second.Err);
+        Assert.Equal(first.Outcome.Script.Hash, second.Outcome.Script.Hash);
+        Assert.True(third.Outcome.Script!.Compiled);
+        Assert.Contains("answer 41", second.Out);
+        Assert.Contains("answer 42", third.Out);
+    }
+
+    [Fact]
+    public void Results_go_to_the_out_folder_with_the_four_files()
+    {
+        var script = scratch.Write("tiny.csx", Tiny);
+        var outFolder = Path.Combine(scratch.Folder, "elsewhere");
+        var (code, output, err, _) = scratch.Run(script, outFolder);
+
+        Assert.True(code == 0, err);
+        Assert.Equal(["manifest.json", "runs.csv", "steps.csv", "tiny.html"],
+            Directory.GetFiles(outFolder).Select(Path.GetFileName).Order());
+        Assert.Contains("steps 100", output); // 2 runs x 5 epochs x 10 steps
+        var runs = Scratch.ReadCsv(Path.Combine(outFolder, "runs.csv"));
+        Assert.Equal(2, runs.RowCount);
+        Assert.Equal(["shuffle", "sequential"], runs.GetColumn<string>("sampler").Values);
+        Assert.Contains("\"compiled\": true", File.ReadAllText(Path.Combine(outFolder, "manifest.json")));
+    }
+
+    [Fact]
+    public void Quick_mode_is_visible_to_the_script()
+    {
+        var script = scratch.Write("tiny.csx", Tiny);
+        var (code, output, err, _) = scratch.Run(script, quick: true);
+        Assert.True(code == 0, err);
+        Assert.Contains("steps 80", output); // 2 runs x 4 epochs x 10 steps
+    }
+
+    [Fact]
+    public void A_script_that_fails_after_some_runs_leaves_earlier_results_untouched()
+    {
+        var outFolder = Path.Combine(scratch.Folder, "results", "partial");
+        Directory.CreateDirectory(outFolder);
+        File.WriteAllText(Path.Combine(outFolder, "steps.csv"), "earlier results\n");
+        var script = scratch.Write("partial.csx", Tiny + "\nthrow new Exception(\"failed after two runs\");\n");
+
+        var (code, _, err, _) = scratch.Run(script, outFolder);
+
+        Assert.Equal(ScriptRunner.RuntimeError, code);
+        Assert.Contains("failed after two runs", err);
+        Assert.Equal(["steps.csv"], Directory.GetFiles(outFolder).Select(Path.GetFileName));
+        Assert.Equal("earlier results\n", File.ReadAllText(Path.Combine(outFolder, "steps.csv")));
+        Assert.Single(Directory.GetDirectories(Path.GetDirectoryName(outFolder)!)); // no staging folder left behind
+    }
+
+    [Theory]
+    [InlineData(new[] { "--seed", "x", "a.csx" }, "--seed needs a non-negative integer, got \"x\"")]
+    [InlineData(new string[0], "give the script to run")]
+    [InlineData(new[] { "a.csx", "b.csx" }, "only one script can run at a time")]
+    public void Bad_command_lines_say_what_is_wrong(string[] args, string message)
+    {
+        var err = new StringWriter();
+        Assert.Equal(ScriptRunner.Usage, ScriptRunner.Execute(args, new StringWriter(), err));
+        Assert.Contains(message, err.ToString());
+        Assert.Contains("usage: dotnet esp-script", err.ToString());
+    }
+}
