@@ -10,8 +10,6 @@ sealed class StepColumns
     public int TrackedBefore = -1, TrackedAfter = -1, GDotTracked = -1, MDotTracked = -1, StepDotTracked = -1;
     public int[] MCoordinate = [], VCoordinate = [];
 
-    public int Count => names.Count;
-
     int Add(string name)
     {
         names.Add(name);
