@@ -20,6 +20,9 @@ public sealed class Figure(string title, IReadOnlyList<PlotlyChart> panels)
         return new StreamReader(stream).ReadToEnd();
     });
 
+    /// <summary>This figure's panels followed by <paramref name="other"/>'s, on one page.</summary>
+    public Figure And(Figure other) => new(Title, [.. Panels, .. other.Panels]);
+
     public string ToHtml()
     {
         var charts = string.Join("\n", Panels.Select(p => p.GetInlineHtml()));

@@ -43,6 +43,32 @@ public static class Plot
         return new Figure(title ?? column, charts);
     }
 
+    /// <summary>
+    /// A runs metric (sawtooth_index, final_loss, ...) against a numeric setting: the mean over runs that share
+    /// the setting (e.g. seeds), with the sample standard deviation as error bars; one curve per value of
+    /// <paramref name="series"/>. Diverged runs have no metric and are left out of the means.
+    /// </summary>
+    public static Figure Metric(Results results, string x, string metric = "sawtooth_index", string? series = null,
+        string? title = null, bool logX = false)
+    {
+        var stats = GroupStats.Of(results, metric, series is null ? [x] : [series, x]);
+        var traces = stats.GroupBy(s => series is null ? metric : $"{series} = {s.Keys[0]}").Select(g => new Scatter
+        {
+            x = g.Select(s => double.Parse(s.Keys[^1], System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            y = g.Select(s => s.Mean).ToArray(),
+            error_y = new Error_y { type = "data", array = g.Select(s => double.IsNaN(s.Std) ? 0 : s.Std).ToArray(), visible = true },
+            mode = "lines+markers",
+            name = g.Key,
+        });
+        var chart = Chart.Plot(traces);
+        chart.WithLayout(new Layout.Layout
+        {
+            title = title ?? $"{metric} against {x}", height = 420,
+            xaxis = new Xaxis { title = x, type = logX ? "log" : "linear" }, yaxis = new Yaxis { title = metric },
+        });
+        return new Figure(title ?? $"{metric} against {x}", [chart]);
+    }
+
     static Scatter Trace(RunRecord r, string column, int plotEvery, (int First, int Last)? epochs, string name)
     {
         double perEpoch = r.Experiment.StepsPerEpoch;

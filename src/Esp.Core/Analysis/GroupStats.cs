@@ -1,0 +1,23 @@
+using Deedle;
+
+namespace Esp;
+
+/// <summary>A metric of runs that share some settings (e.g. seeds of one grid cell): mean, sample std, count.</summary>
+public sealed record GroupStats(IReadOnlyList<string> Keys, double Mean, double Std, int Count)
+{
+    /// <summary>Groups the runs by the values of <paramref name="by"/> settings, in first-seen order, and summarises
+    /// <paramref name="metric"/> (a column of <see cref="Results.Runs"/>) over each group, ignoring missing values.</summary>
+    public static IReadOnlyList<GroupStats> Of(Results results, string metric, params string[] by)
+    {
+        var values = results.Runs.GetColumn<double>(metric).GetAllValues().Select(v => v.HasValue ? v.Value : double.NaN).ToArray();
+        return results.RunRecords.Select((r, i) => (Keys: by.Select(b => Plot.Setting(r, b) ?? "").ToArray(), Value: values[i]))
+            .GroupBy(p => string.Join("\u0001", p.Keys))
+            .Select(g =>
+            {
+                var xs = g.Select(p => p.Value).Where(v => double.IsFinite(v)).ToArray();
+                double mean = xs.Length > 0 ? xs.Average() : double.NaN;
+                double std = xs.Length > 1 ? Math.Sqrt(xs.Sum(v => (v - mean) * (v - mean)) / (xs.Length - 1)) : double.NaN;
+                return new GroupStats(g.First().Keys, mean, std, xs.Length);
+            }).ToList();
+    }
+}

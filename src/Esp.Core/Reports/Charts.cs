@@ -1,0 +1,68 @@
+using XPlot.Plotly;
+
+namespace Esp;
+
+/// <summary>One named curve of a chart.</summary>
+public sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Markers = false);
+
+/// <summary>Single-chart figures from plain arrays, for what is not a per-step column of a run
+/// (histograms, summaries over runs, the 3-D toy of figure 16). Combine figures with <see cref="Figure.And"/>.</summary>
+public static class Charts
+{
+    /// <summary>Line chart; <paramref name="verticalLines"/> draws dotted markers such as epoch boundaries.</summary>
+    public static Figure Lines(string title, string xTitle, string yTitle, IEnumerable<Curve> curves,
+        IEnumerable<double>? verticalLines = null)
+    {
+        var chart = Chart.Plot(curves.Select(c => new Scatter
+        {
+            x = c.X.ToArray(), y = c.Y.ToArray(), name = c.Name, mode = c.Markers ? "lines+markers" : "lines",
+        }));
+        chart.WithLayout(new Layout.Layout
+        {
+            title = title, height = 420,
+            xaxis = new Xaxis { title = xTitle }, yaxis = new Yaxis { title = yTitle },
+            shapes = (verticalLines ?? []).Select(x => new Shape
+            {
+                type = "line", xref = "x", x0 = x, x1 = x, yref = "paper", y0 = 0, y1 = 1,
+                line = new Line { dash = "dot", color = "grey", width = 1 },
+            }).ToArray(),
+        });
+        return new Figure(title, [chart]);
+    }
+
+    public static Figure Histogram(string title, string xTitle, IEnumerable<(string Name, IReadOnlyList<double> Values)> groups, int bins = 30)
+    {
+        var chart = Chart.Plot(groups.Select(g => new Histogram { x = g.Values.ToArray(), name = g.Name, nbinsx = bins, opacity = 0.6 }));
+        chart.WithLayout(new Layout.Layout
+        {
+            title = title, height = 420, barmode = "overlay",
+            xaxis = new Xaxis { title = xTitle }, yaxis = new Yaxis { title = "count" },
+        });
+        return new Figure(title, [chart]);
+    }
+
+    /// <summary>Heat map of z[row][column] with the given row (y) and column (x) labels.</summary>
+    public static Figure Heatmap(string title, string xTitle, IReadOnlyList<string> x, string yTitle, IReadOnlyList<string> y,
+        double[][] z)
+    {
+        var chart = Chart.Plot(new Heatmap { x = x.ToArray(), y = y.ToArray(), z = z, colorscale = "Viridis" });
+        chart.WithLayout(new Layout.Layout
+        {
+            title = title, height = 480,
+            xaxis = new Xaxis { title = xTitle, type = "category" }, yaxis = new Yaxis { title = yTitle, type = "category" },
+        });
+        return new Figure(title, [chart]);
+    }
+
+    /// <summary>A path through 3-D points, with markers.</summary>
+    public static Figure Path3D(string title, string name, IReadOnlyList<(double X, double Y, double Z)> points)
+    {
+        var chart = Chart.Plot(new Scatter3d
+        {
+            x = points.Select(p => p.X).ToArray(), y = points.Select(p => p.Y).ToArray(), z = points.Select(p => p.Z).ToArray(),
+            mode = "lines+markers", name = name, marker = new Marker { size = 3 },
+        });
+        chart.WithLayout(new Layout.Layout { title = title, height = 600 });
+        return new Figure(title, [chart]);
+    }
+}

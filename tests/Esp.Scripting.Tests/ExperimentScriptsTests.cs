@@ -1,0 +1,169 @@
+using Deedle;
+
+/// <summary>
+/// Every figure script of experiments/ in --quick mode (N = D = 1 000, batch 10, still 100 steps per epoch):
+/// it writes its files and the direction of the paper's claim holds on the quick data. The numbers in the
+/// comments are the quick runs' (seed 0); experiments/README.md lists the full-size ones.
+/// </summary>
+[Collection("esp-script")]
+public sealed class ExperimentScriptsTests : IDisposable
+{
+    readonly Scratch scratch = new();
+    public void Dispose() => scratch.Dispose();
+
+    string RunQuick(string name, params string[] files)
+    {
+        var folder = Path.Combine(scratch.Folder, name);
+        var (code, _, err, _) = scratch.Run(Path.Combine(Repository.Root, "experiments", name + ".csx"), folder, quick: true);
+        Assert.True(code == 0, err);
+        var written = Directory.GetFiles(folder).Select(Path.GetFileName).ToList();
+        Assert.All(files.Append("manifest.json").Append(name + ".html"), f => Assert.Contains(f, written));
+        return folder;
+    }
+
+    static Frame<int, string> Csv(string folder, string file) => Frame.ReadCsv(Path.Combine(folder, file));
+
+    /// <summary>The runs.csv metric of the run whose settings match all of <paramref name="where"/>.</summary>
+    static double Metric(string folder, string metric, params (string Column, object Value)[] where)
+    {
+        var runs = Csv(folder, "runs.csv");
+        bool Matches(int i, (string Column, object Value) w) => w.Value is string text
+            ? runs.GetColumn<string>(w.Column).GetAt(i) == text
+            : Math.Abs(runs.GetColumn<double>(w.Column).GetAt(i) - Convert.ToDouble(w.Value)) <= 1e-12 * Math.Abs(Convert.ToDouble(w.Value));
+        var matches = Enumerable.Range(0, runs.RowCount).Where(i => where.All(w => Matches(i, w))).ToList();
+        Assert.True(matches.Count == 1, $"{matches.Count} runs match {string.Join(", ", where)}");
+        return runs.GetColumn<double>(metric).GetAt(matches[0]);
+    }
+
+    /// <summary>A steps.csv column of one run over epoch e (100 steps an epoch).</summary>
+    static double[] Epoch(string folder, int run, string column, int epoch)
+    {
+        var steps = Csv(folder, "steps.csv");
+        var runs = steps.GetColumn<int>("run").Values.ToArray();
+        var values = steps.GetColumn<double>(column).Values.ToArray();
+        return values.Where((_, i) => runs[i] == run).Skip(epoch * 100).Take(100).ToArray();
+    }
+
+    [Fact]
+    public void Fig10_every_batch_is_below_the_previous_epochs_losses_at_an_epoch_start()
+    {
+        var folder = RunQuick("fig10", "steps.csv", "runs.csv", "batch_losses.csv");
+        var batches = Csv(folder, "batch_losses.csv");
+        Assert.Equal(200, batches.RowCount); // 100 batches x 2 runs, all at epoch 4
+        Assert.All(batches.GetColumn<int>("epoch").Values, e => Assert.Equal(4, e));
+        var losses = batches.GetColumn<double>("loss").Values.ToArray();
+        for (int run = 0; run < 2; run++)
+            Assert.True(losses.Skip(100 * run).Take(100).Average() < Epoch(folder, run, "loss", 3).Average()); // quick: 1.59 < 2.10, 1.46 < 1.86
+    }
+
+    [Fact]
+    public void Fig11_m_is_high_at_each_epoch_start_and_v_rises_within_the_epoch_at_beta2_0_8()
+    {
+        var folder = RunQuick("fig11", "steps.csv");
+        for (int e = 4; e <= 6; e++)
+        {
+            var m = Epoch(folder, 1, "m_norm", e);
+            Assert.True(m[0] > 1.2 * m.Min(), $"epoch {e}: ||m|| {m[0]} at the start vs minimum {m.Min()}"); // quick: 0.178 vs 0.107
+            var v = Epoch(folder, 1, "v_norm", e);
+            Assert.True(v.Skip(90).Average() > v.Take(10).Average(), $"epoch {e}: ||v|| must rise"); // quick: 5.5e-2 -> 6.8e-2
+        }
+    }
+
+    [Theory]
+    [InlineData("fig13", "g_dot_tracked")]
+    [InlineData("fig14", "m_dot_tracked")]
+    [InlineData("fig17", "step_dot_tracked")]
+    public void Tracked_batch_figures_show_the_step_on_b_and_the_creep_of_l_b(string name, string column)
+    {
+        var folder = RunQuick(name, "steps.csv");
+        var dots = Epoch(folder, 1, column, 4);
+        Assert.Equal(100, dots.Length);
+        var before = Epoch(folder, 1, "tracked_loss_before", 4);
+        var after = Epoch(folder, 1, "tracked_loss_after", 4);
+        Assert.True(before[99] > before[0], $"beta2 0.8: l^b must creep up before b is visited ({before[0]} -> {before[99]})"); // quick: 1.414 -> 1.442
+        Assert.True(after[99] < before[99], "the step on b itself lowers l^b");
+        // at t = b the gradient of b itself enters g (fully) and m (with weight 1 - beta1): the dot product jumps
+        // (quick: <g, grad l^b> 0.245 vs a mean of 0.0016 before; <m, grad l^b> 0.025 vs 0.0025)
+        if (column != "step_dot_tracked")
+            Assert.True(dots[99] > 5 * Math.Abs(dots[..99].Average()), $"{column} at t = b: {dots[99]} vs mean before {dots[..99].Average()}");
+    }
+
+    [Fact]
+    public void Fig15_gradient_norm_grows_over_the_epoch_at_beta2_0_8()
+    {
+        var folder = RunQuick("fig15", "steps.csv");
+        double Slope(int run) => LinearFit.Of(Enumerable.Range(0, 100).Select(i => i / 100.0).ToArray(), Epoch(folder, run, "grad_norm", 4)).Slope;
+        Assert.True(Slope(1) > 0 && Slope(1) > Slope(0), $"slopes: beta2 0.999 {Slope(0)}, 0.8 {Slope(1)}"); // quick: -0.057, 0.248
+    }
+
+    [Fact]
+    public void Fig16_cosine_is_n_shaped()
+    {
+        var folder = RunQuick("fig16", "cosine.csv");
+        var cosine = Csv(folder, "cosine.csv").GetColumn<double>("cosine").Values.ToArray();
+        Assert.Equal(101, cosine.Length);
+        Assert.True(cosine[0] < 0 && cosine[^1] < 0, $"ends: {cosine[0]}, {cosine[^1]}"); // -0.640, -0.292
+        Assert.True(cosine.Max() > 0.3, $"maximum {cosine.Max()}");                          // 0.414 at beta2 0.8
+        int peak = Array.IndexOf(cosine, cosine.Max());
+        Assert.True(peak > 10 && peak < 100);
+    }
+
+    [Fact]
+    public void Fig21_rmsprop_saws_less_than_adam()
+    {
+        var folder = RunQuick("fig21", "runs.csv");
+        double rmsprop = Metric(folder, "sawtooth_index", ("optimizer", "rmsprop"), ("beta2", 0.8), ("sampler", "shuffle"));
+        double adam = Metric(folder, "sawtooth_index", ("optimizer", "adam"));
+        Assert.True(rmsprop > 0 && rmsprop < 0.5 * adam, $"RMSProp {rmsprop} vs Adam {adam}"); // quick: 0.136 vs 0.512
+        Assert.True(Metric(folder, "rise_index", ("optimizer", "rmsprop"), ("beta2", 0.8), ("sampler", "sequential")) < 0.05);
+    }
+
+    [Fact]
+    public void Fig22_smaller_beta2_saws_more_and_larger_eps_less()
+    {
+        var folder = RunQuick("fig22", "runs.csv");
+        double Saw(double beta2, double eps) => Metric(folder, "sawtooth_index", ("beta2", beta2), ("eps", eps));
+        // quick: 0.193 (0.999) < 0.512 (0.8) < 0.725 (0.79) < 0.772 (0.78); eps 1e-8 0.512 > eps 1e-1 0.118
+        Assert.True(Saw(0.999, 1e-8) < Saw(0.8, 1e-8) && Saw(0.8, 1e-8) < Saw(0.79, 1e-8) && Saw(0.79, 1e-8) < Saw(0.78, 1e-8));
+        Assert.True(Saw(0.8, 1e-8) > 2 * Saw(0.8, 0.1));
+        Assert.Equal(15, Csv(folder, "runs.csv").RowCount);
+    }
+
+    [Fact]
+    public void Extra_a_larger_batch_saws_less()
+    {
+        var folder = RunQuick("extra_batch_size", "runs.csv");
+        double Saw(int batch) => Metric(folder, "sawtooth_index", ("beta2", 0.8), ("batch_size", batch));
+        Assert.True(Saw(20) < Saw(10), $"batch 20: {Saw(20)}, batch 10: {Saw(10)}"); // quick: 0.206 < 0.512
+    }
+
+    [Fact]
+    public void Extra_a_smaller_beta1_saws_less()
+    {
+        var folder = RunQuick("extra_beta1", "runs.csv");
+        double Saw(double beta1) => Metric(folder, "sawtooth_index", ("beta2", 0.8), ("beta1", beta1));
+        Assert.True(Saw(0.1) < Saw(0.9), $"beta1 0.1: {Saw(0.1)}, 0.9: {Saw(0.9)}"); // quick: 0.135 < 0.512
+    }
+
+    [Fact]
+    public void Extra_the_tracked_batch_loss_climbs_through_the_epoch()
+    {
+        var folder = RunQuick("extra_loss_curves", "steps.csv");
+        var lb = Epoch(folder, 1, "tracked_loss_before", 5);
+        Assert.True(lb[99] > 1.2 * lb[0], $"l^b {lb[0]} -> {lb[99]}"); // quick: 1.300 -> 2.018
+    }
+
+    [Fact]
+    public void Sweep_finds_the_strongest_sawtooth_at_the_smallest_beta2_and_eps()
+    {
+        var folder = RunQuick("sweep_beta2_eps", "runs.csv");
+        var runs = Csv(folder, "runs.csv");
+        Assert.Equal(6 * 4 * 5, runs.RowCount);
+        var saw = runs.GetColumn<double>("sawtooth_index").Values.ToArray();
+        var beta2 = runs.GetColumn<double>("beta2").Values.ToArray();
+        var eps = runs.GetColumn<double>("eps").Values.ToArray();
+        double Cell(double b, double e) => saw.Where((_, i) => beta2[i] == b && eps[i] == e).Average();
+        var cells = from b in beta2.Distinct() from e in eps.Distinct() select (b, e, mean: Cell(b, e));
+        Assert.Equal((0.8, 1e-8), cells.MaxBy(c => c.mean) is var top ? (top.b, top.e) : default); // quick: 0.481 +- 0.038
+    }
+}
