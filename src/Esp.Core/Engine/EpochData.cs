@@ -56,7 +56,8 @@ sealed class BatchSlice(Tensor a, Tensor b, Tensor c, Tensor dim)
     {
         var r = theta.index_select(0, dim).sub_(c);
         var loss = a.mul(r).mul_(r).add_(b).mean();
-        var grad = zeros_like(theta).index_add_(0, dim, a.mul(r), alpha: 2.0 / dim.shape[0]);
+        using var k = new Scalars();
+        var grad = zeros_like(theta).index_add_(0, dim, a.mul(r), alpha: k[2.0 / dim.shape[0]]);
         return (loss, grad);
     }
 }

@@ -29,7 +29,8 @@ static class QuadraticRun
         var b = tensor(data.B, dtype: type, device: device);
         var c = tensor(data.C, dtype: type, device: device);
         var dim = tensor(data.Dim.Select(i => (long)i).ToArray(), device: device);
-        var theta = full(x.Problem.D, x.Problem.X0, dtype: type, device: device);
+        using var constants = new Scalars();
+        var theta = full(x.Problem.D, constants[x.Problem.X0], dtype: type, device: device);
         var allFunctions = new BatchSlice(a, b, c, dim);
         using var state = x.Optimizer.Init(theta);
 

@@ -53,15 +53,16 @@ sealed class AdamState(Adam d, Tensor param, bool decoupledDecay) : OptimizerSta
 
     public override Tensor Step(Tensor grad, Tensor param, double lr)
     {
-        var g = !decoupledDecay && d.WeightDecay != 0 ? grad.add(param, alpha: d.WeightDecay) : grad;
-        m.mul_(d.Beta1).add_(g, alpha: 1 - d.Beta1);
-        v.mul_(d.Beta2).addcmul_(g, g, value: 1 - d.Beta2);
+        using var k = new Scalars();
+        var g = !decoupledDecay && d.WeightDecay != 0 ? grad.add(param, alpha: k[d.WeightDecay]) : grad;
+        m.mul_(k[d.Beta1]).add_(g, alpha: k[1 - d.Beta1]);
+        v.mul_(k[d.Beta2]).addcmul_(g, g, value: k[1 - d.Beta2]);
         StepCount++;
         double c1 = d.BiasCorrection ? 1 - Math.Pow(d.Beta1, StepCount) : 1;
         double c2 = d.BiasCorrection ? 1 - Math.Pow(d.Beta2, StepCount) : 1;
-        var denominator = v.div(c2).sqrt_().add_(d.Eps);
-        var delta = m.div(denominator).mul_(-lr / c1);
-        return decoupledDecay && d.WeightDecay != 0 ? delta.add_(param, alpha: -lr * d.WeightDecay) : delta;
+        var denominator = v.div(k[c2]).sqrt_().add_(k[d.Eps]);
+        var delta = m.div(denominator).mul_(k[-lr / c1]);
+        return decoupledDecay && d.WeightDecay != 0 ? delta.add_(param, alpha: k[-lr * d.WeightDecay]) : delta;
     }
 
     protected override IEnumerable<Tensor> Buffers() => [m, v];

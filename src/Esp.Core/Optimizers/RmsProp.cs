@@ -33,22 +33,23 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
 
         public override Tensor Step(Tensor grad, Tensor param, double lr)
         {
-            var g = d.WeightDecay != 0 ? grad.add(param, alpha: d.WeightDecay) : grad;
-            v.mul_(d.Beta).addcmul_(g, g, value: 1 - d.Beta);
+            using var k = new Scalars();
+            var g = d.WeightDecay != 0 ? grad.add(param, alpha: k[d.WeightDecay]) : grad;
+            v.mul_(k[d.Beta]).addcmul_(g, g, value: k[1 - d.Beta]);
             Tensor denominator;
             if (d.Centered)
             {
-                gradMean.mul_(d.Beta).add_(g, alpha: 1 - d.Beta);
-                denominator = v.addcmul(gradMean, gradMean, value: -1).sqrt_().add_(d.Eps);
+                gradMean.mul_(k[d.Beta]).add_(g, alpha: k[1 - d.Beta]);
+                denominator = v.addcmul(gradMean, gradMean, value: k[-1]).sqrt_().add_(k[d.Eps]);
             }
-            else denominator = v.sqrt().add_(d.Eps);
+            else denominator = v.sqrt().add_(k[d.Eps]);
             StepCount++;
             if (d.Momentum > 0)
             {
-                buffer.mul_(d.Momentum).addcdiv_(g, denominator);
-                return buffer.mul(-lr);
+                buffer.mul_(k[d.Momentum]).addcdiv_(g, denominator);
+                return buffer.mul(k[-lr]);
             }
-            return g.div(denominator).mul_(-lr);
+            return g.div(denominator).mul_(k[-lr]);
         }
 
         protected override IEnumerable<Tensor> Buffers() => [v, gradMean, buffer];

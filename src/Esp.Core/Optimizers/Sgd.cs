@@ -30,16 +30,17 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
 
         public override Tensor Step(Tensor grad, Tensor param, double lr)
         {
-            var g = d.WeightDecay != 0 ? grad.add(param, alpha: d.WeightDecay) : grad;
+            using var k = new Scalars();
+            var g = d.WeightDecay != 0 ? grad.add(param, alpha: k[d.WeightDecay]) : grad;
             if (d.Momentum > 0)
             {
                 // torch starts the buffer at the first gradient, undamped.
                 if (StepCount == 0) buffer.copy_(g);
-                else buffer.mul_(d.Momentum).add_(g, alpha: 1 - d.Dampening);
-                g = d.Nesterov ? g.add(buffer, alpha: d.Momentum) : buffer;
+                else buffer.mul_(k[d.Momentum]).add_(g, alpha: k[1 - d.Dampening]);
+                g = d.Nesterov ? g.add(buffer, alpha: k[d.Momentum]) : buffer;
             }
             StepCount++;
-            return g.mul(-lr);
+            return g.mul(k[-lr]);
         }
 
         protected override IEnumerable<Tensor> Buffers() => [buffer];
