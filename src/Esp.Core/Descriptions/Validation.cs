@@ -15,6 +15,9 @@ public static class Require
 {
     public static string Show(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>A setting's value as results and messages show it (doubles round-trip, invariant culture).</summary>
+    public static string Show(object value) => value is double d ? Show(d) : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+
     public static IEnumerable<string> InRange(string field, double value, double lo, double hi,
         bool hiInclusive, string fix)
     {

@@ -43,10 +43,13 @@ sealed class EpochData
 /// <summary>One batch of functions: its loss (the mean of f_i) and gradient at theta.</summary>
 sealed class BatchSlice(Tensor a, Tensor b, Tensor c, Tensor dim)
 {
+    // TorchSharp's default alpha / value arguments are Scalar temporaries too: every one is passed explicitly
+    // from a Scalars holder (see Scalars).
     public Tensor FunctionLosses(Tensor theta)
     {
+        using var k = new Scalars();
         var r = theta.index_select(0, dim).sub_(c);
-        return a.mul(r).mul_(r).add_(b);
+        return a.mul(r).mul_(r).add_(b, alpha: k[1]);
     }
 
     public Tensor Loss(Tensor theta) => FunctionLosses(theta).mean();
@@ -54,9 +57,9 @@ sealed class BatchSlice(Tensor a, Tensor b, Tensor c, Tensor dim)
     /// <summary>The batch loss and its gradient: grad[d_i] += 2 a_i (x[d_i] - c_i) / |batch|.</summary>
     public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta)
     {
-        var r = theta.index_select(0, dim).sub_(c);
-        var loss = a.mul(r).mul_(r).add_(b).mean();
         using var k = new Scalars();
+        var r = theta.index_select(0, dim).sub_(c);
+        var loss = a.mul(r).mul_(r).add_(b, alpha: k[1]).mean();
         var grad = zeros_like(theta).index_add_(0, dim, a.mul(r), alpha: k[2.0 / dim.shape[0]]);
         return (loss, grad);
     }

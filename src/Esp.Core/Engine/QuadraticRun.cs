@@ -31,6 +31,7 @@ static class QuadraticRun
         var dim = tensor(data.Dim.Select(i => (long)i).ToArray(), device: device);
         using var constants = new Scalars();
         var theta = full(x.Problem.D, constants[x.Problem.X0], dtype: type, device: device);
+        var one = constants[1];
         var allFunctions = new BatchSlice(a, b, c, dim);
         using var state = x.Optimizer.Init(theta);
 
@@ -51,7 +52,7 @@ static class QuadraticRun
                 var tracked = p.TrackedBatch is int tb ? epochData.Batch(tb - 1) : null;
                 var trackedGrad = tracked?.LossAndGrad(theta);
                 var delta = state.Step(grad, theta, lr);
-                theta.add_(delta);
+                theta.add_(delta, alpha: one);
 
                 var row = new StepRow(values, t);
                 double lossValue = row.Set(columns.Loss, loss);

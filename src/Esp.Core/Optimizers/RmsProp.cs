@@ -46,7 +46,7 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
             StepCount++;
             if (d.Momentum > 0)
             {
-                buffer.mul_(k[d.Momentum]).addcdiv_(g, denominator);
+                buffer.mul_(k[d.Momentum]).addcdiv_(g, denominator, value: k[1]);
                 return buffer.mul(k[-lr]);
             }
             return g.div(denominator).mul_(k[-lr]);

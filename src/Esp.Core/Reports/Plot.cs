@@ -86,7 +86,5 @@ public static class Plot
     }
 
     internal static string? Setting(RunRecord r, string name) =>
-        r.Experiment.Settings().Where(s => s.Column == name).Select(s => Format(s.Value)).FirstOrDefault();
-
-    static string Format(object v) => v is double d ? Require.Show(d) : v.ToString() ?? "";
+        r.Experiment.Settings().Where(s => s.Column == name).Select(s => Require.Show(s.Value)).FirstOrDefault();
 }
