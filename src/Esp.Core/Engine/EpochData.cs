@@ -45,12 +45,7 @@ sealed class BatchSlice(Tensor a, Tensor b, Tensor c, Tensor dim)
 {
     // TorchSharp's default alpha / value arguments are Scalar temporaries too: every one is passed explicitly
     // from a Scalars holder (see Scalars).
-    public Tensor FunctionLosses(Tensor theta)
-    {
-        using var k = new Scalars();
-        var r = theta.index_select(0, dim).sub_(c);
-        return a.mul(r).mul_(r).add_(b, alpha: k[1]);
-    }
+    public Tensor FunctionLosses(Tensor theta) => LossesOf(Residual(theta));
 
     public Tensor Loss(Tensor theta) => FunctionLosses(theta).mean();
 
@@ -58,9 +53,17 @@ sealed class BatchSlice(Tensor a, Tensor b, Tensor c, Tensor dim)
     public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta)
     {
         using var k = new Scalars();
-        var r = theta.index_select(0, dim).sub_(c);
-        var loss = a.mul(r).mul_(r).add_(b, alpha: k[1]).mean();
+        var r = Residual(theta);
         var grad = zeros_like(theta).index_add_(0, dim, a.mul(r), alpha: k[2.0 / dim.shape[0]]);
-        return (loss, grad);
+        return (LossesOf(r).mean(), grad);
+    }
+
+    /// <summary>x[d_i] - c_i for every function of the batch.</summary>
+    Tensor Residual(Tensor theta) => theta.index_select(0, dim).sub_(c);
+
+    Tensor LossesOf(Tensor residual)
+    {
+        using var k = new Scalars();
+        return a.mul(residual).mul_(residual).add_(b, alpha: k[1]);
     }
 }
