@@ -12,8 +12,12 @@ using FsCheck.Xunit;
 ///   sequential:              min(sawtooth, rise) -0.18..0.08, |sawtooth| <= 0.21, |rise| <= 0.18
 ///   with replacement:        min(sawtooth, rise) -0.23..0.02, |sawtooth| <= 0.07, |rise| <= 0.23
 ///   reverse / shuffle amplitude at beta2 0.8: 1.77..2.44
-/// "No sawtooth" therefore means: the two indices are not both clearly positive (min below 0.15, where
-/// shuffle at 0.8 never goes under 0.37) and neither is large (each below 0.3).
+/// A second scan of 200 generated cases (batch 10-20, beta2 in [0.8, 0.998]) widened the no-shuffle tails:
+///   sequential:              max min(sawtooth, rise) 0.128, max |sawtooth| 0.333, max |rise| 0.242
+///   with replacement:        max min(sawtooth, rise) 0.062, max |sawtooth| 0.129, max |rise| 0.273
+/// (a first bound of 0.3 on |sawtooth| failed on batch 11, seed 7715, beta2 0.928: sawtooth 0.301, rise 0.086).
+/// "No sawtooth" therefore means: the two indices are not both clearly positive (min below 0.2, where
+/// shuffle at 0.8 never goes under 0.37) and neither is large (each below 0.45).
 /// </summary>
 public class EspPropertyTests
 {
@@ -33,7 +37,7 @@ public class EspPropertyTests
     static EspMetrics Metrics(Experiment x) => Engine.Run(x).Metrics(0);
 
     static bool NoSawtooth(EspMetrics m) =>
-        Math.Min(m.SawtoothIndex, m.RiseIndex) < 0.15 && Math.Abs(m.SawtoothIndex) < 0.3 && Math.Abs(m.RiseIndex) < 0.3;
+        Math.Min(m.SawtoothIndex, m.RiseIndex) < 0.2 && Math.Abs(m.SawtoothIndex) < 0.45 && Math.Abs(m.RiseIndex) < 0.45;
 
     [Property(MaxTest = 8)]
     public Property No_shuffle_means_no_sawtooth() => Prop.ForAll(Cases(), c =>
