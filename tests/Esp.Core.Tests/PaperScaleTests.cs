@@ -24,22 +24,27 @@ public class PaperScaleTests(ITestOutputHelper output)
             $"rise at 0.8: {fast.RiseIndex}, at 0.999: {slow.RiseIndex}");
     }
 
-    [Fact]
-    public void A_hundred_thousand_steps_keep_resident_memory_flat()
+    [Theory]
+    [InlineData(Backend.Tensors)]
+    [InlineData(Backend.Fused)]
+    public void A_hundred_thousand_steps_keep_resident_memory_flat(Backend backend)
     {
         // 1 000 epochs of 100 steps on N = D = 1 000 with every per-step probe. The engine loop is measured
         // (not the Deedle frames built afterwards, which hold settings x steps by design): the tensors of each
         // step are disposed by its scope, so only the recorded numbers may grow, 12 columns x 0.8 MB.
         var x = new Experiment(new QuadraticProblem(N: 1000, D: 1000), new Adam(Beta2: 0.8), Sampler.Shuffle,
             Epochs: 1000, BatchSize: 10, Probes: Probes.All(trackedBatch: 100));
-        QuadraticRun.Execute(0, x with { Epochs = 20 }, TextWriter.Null); // warm up the allocator and the JIT
+        RunRecord Execute(Experiment e) => backend == Backend.Tensors
+            ? TensorBatch.Execute([(0, e)], _ => { })[0]
+            : FusedRun.Execute(0, e, _ => { });
+        Execute(x with { Epochs = 20 }); // warm up the allocator and the JIT
         long before = ResidentBytes();
         var clock = Stopwatch.StartNew();
-        var record = QuadraticRun.Execute(0, x, TextWriter.Null);
+        var record = Execute(x);
         long after = ResidentBytes();
 
         double growthMb = (after - before) / 1e6;
-        output.WriteLine($"100 000 steps in {clock.Elapsed.TotalSeconds:F1} s, resident memory grew {growthMb:F1} MB");
+        output.WriteLine($"{backend}: 100 000 steps in {clock.Elapsed.TotalSeconds:F1} s, resident memory grew {growthMb:F1} MB");
         Assert.Equal(100_000, record.StepsTaken);
         Assert.True(growthMb < 50, $"resident memory grew {growthMb:F1} MB over 100 000 steps");
     }

@@ -25,7 +25,10 @@ public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0
         [("optimizer", Name), ("lr", Lr), ("beta1", Beta1), ("beta2", Beta2), ("eps", Eps),
          ("weight_decay", WeightDecay), ("bias_correction", BiasCorrection)];
 
-    public override OptimizerState Init(Tensor param) => new AdamState(this, param, decoupledDecay: false);
+    internal override string Kernel => Name;
+
+    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
+        new AdamState(runs.Cast<Adam>().ToList(), param, decoupledDecay: false);
 }
 
 /// <summary>AdamW: Adam with decoupled weight decay (theta -= lr * wd * theta), as torch.optim.AdamW.</summary>
@@ -34,36 +37,58 @@ public sealed record AdamW(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 
 {
     public override string Name => "adamw";
 
-    Adam AsAdam => new(Lr, Beta1, Beta2, Eps, WeightDecay, BiasCorrection);
+    internal Adam AsAdam => new(Lr, Beta1, Beta2, Eps, WeightDecay, BiasCorrection);
 
     public override IEnumerable<string> Errors() => Adam.AdamErrors("AdamW", AsAdam);
 
     public override IEnumerable<(string, object)> Settings() =>
         AsAdam.Settings().Select(s => s.Item1 == "optimizer" ? (s.Item1, (object)Name) : s);
 
-    public override OptimizerState Init(Tensor param) => new AdamState(AsAdam, param, decoupledDecay: true);
+    internal override string Kernel => Name;
+
+    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
+        new AdamState(runs.Cast<AdamW>().Select(w => w.AsAdam).ToList(), param, decoupledDecay: true);
 }
 
-sealed class AdamState(Adam d, Tensor param, bool decoupledDecay) : OptimizerState
+/// <summary>
+/// Adam's state for one run or a batch of runs ([R, D] parameters, per-run hyperparameters). Every product
+/// with a hyperparameter is written g * w (addcmul) so that a batch rounds exactly as a run alone.
+/// </summary>
+sealed class AdamState : OptimizerState
 {
-    readonly Tensor m = zeros_like(param), v = zeros_like(param);
+    readonly PerRun<Adam> runs;
+    readonly bool decoupledDecay, decays;
+    readonly Tensor m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, weightDecay;
+
+    public AdamState(IReadOnlyList<Adam> list, Tensor param, bool decoupledDecay)
+    {
+        runs = new PerRun<Adam>(list, param);
+        (this.decoupledDecay, decays) = (decoupledDecay, runs.Any(a => a.WeightDecay));
+        (m, v) = (zeros_like(param).DetachFromDisposeScope(), zeros_like(param).DetachFromDisposeScope());
+        (beta1, oneMinusBeta1) = (runs.Constant(a => a.Beta1), runs.Constant(a => 1 - a.Beta1));
+        (beta2, oneMinusBeta2) = (runs.Constant(a => a.Beta2), runs.Constant(a => 1 - a.Beta2));
+        (eps, weightDecay) = (runs.Constant(a => a.Eps), runs.Constant(a => a.WeightDecay));
+    }
 
     public override Tensor M => m;
     public override Tensor V => v;
 
-    public override Tensor Step(Tensor grad, Tensor param, double lr)
+    public override Tensor Step(Tensor grad, Tensor param, IReadOnlyList<double> lr)
     {
         using var k = new Scalars();
-        var g = !decoupledDecay && d.WeightDecay != 0 ? grad.add(param, alpha: k[d.WeightDecay]) : grad;
-        m.mul_(k[d.Beta1]).add_(g, alpha: k[1 - d.Beta1]);
-        v.mul_(k[d.Beta2]).addcmul_(g, g, value: k[1 - d.Beta2]);
+        var one = k[1];
+        var g = decays && !decoupledDecay ? grad.addcmul(param, weightDecay, value: one) : grad;
+        m.mul_(beta1).addcmul_(g, oneMinusBeta1, value: one);
+        v.mul_(beta2).addcmul_(g.mul(oneMinusBeta2), g, value: one);
         StepCount++;
-        double c1 = d.BiasCorrection ? 1 - Math.Pow(d.Beta1, StepCount) : 1;
-        double c2 = d.BiasCorrection ? 1 - Math.Pow(d.Beta2, StepCount) : 1;
-        var denominator = v.div(k[c2]).sqrt_().add_(k[d.Eps]);
-        var delta = m.div(denominator).mul_(k[-lr / c1]);
-        return decoupledDecay && d.WeightDecay != 0 ? delta.add_(param, alpha: k[-lr * d.WeightDecay]) : delta;
+        var c1 = runs.Runs.Select(a => a.BiasCorrection ? 1 - Math.Pow(a.Beta1, StepCount) : 1).ToArray();
+        var c2 = runs.Of(runs.Runs.Select(a => a.BiasCorrection ? 1 - Math.Pow(a.Beta2, StepCount) : 1));
+        var denominator = v.div(c2).sqrt_().add_(eps, alpha: one);
+        var delta = m.div(denominator).mul_(runs.Of(lr.Select((l, r) => -l / c1[r])));
+        return decays && decoupledDecay
+            ? delta.addcmul_(param, runs.Of(lr.Select((l, r) => -l * runs.Runs[r].WeightDecay)), value: one)
+            : delta;
     }
 
-    protected override IEnumerable<Tensor> Buffers() => [m, v];
+    protected override IEnumerable<IDisposable> Buffers() => [m, v, runs];
 }

@@ -4,8 +4,8 @@ namespace Esp;
 
 /// <summary>
 /// An optimizer description, in the style of optax's GradientTransformation: <see cref="Init"/> makes the
-/// per-run state (m, v, step count) and the state's <see cref="OptimizerState.Step"/> maps a gradient to the
-/// parameter change. Esp owns every update so that m and v stay observable to probes.
+/// per-run state (m, v, step count) and the state's <see cref="OptimizerState.Step(torch.Tensor, torch.Tensor, double)"/>
+/// maps a gradient to the parameter change. Esp owns every update so that m and v stay observable to probes.
 /// </summary>
 public abstract record Optimizer(double Lr)
 {
@@ -18,16 +18,26 @@ public abstract record Optimizer(double Lr)
     /// <summary>Identifying settings, written as columns of steps.csv and runs.csv.</summary>
     public abstract IEnumerable<(string Column, object Value)> Settings();
 
-    /// <summary>Creates the run's state for a parameter tensor (zeros shaped like it).</summary>
-    public abstract OptimizerState Init(torch.Tensor param);
+    /// <summary>Creates the state of one run for a parameter tensor (zeros shaped like it).</summary>
+    public OptimizerState Init(torch.Tensor param) => InitRuns([this], param);
+
+    /// <summary>
+    /// The update's shape: runs whose optimizers share it can be stepped as one batch, whatever their
+    /// numbers (learning rate, betas, eps, weight decay differ per run); e.g. centred RMSProp cannot share with plain.
+    /// </summary>
+    internal abstract string Kernel { get; }
+
+    /// <summary>One state for a batch of runs (all of this type and <see cref="Kernel"/>), on parameters [R, D].</summary>
+    internal abstract OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, torch.Tensor param);
 
     protected IEnumerable<string> LrErrors() =>
         Require.Positive($"{GetType().Name}.Lr", Lr, "use a small positive learning rate, e.g. 0.06");
 }
 
 /// <summary>
-/// Per-run optimizer state. Its tensors are allocated once and updated in place, so a run's memory stays
-/// flat however many steps it takes; the engine disposes the state when the run ends.
+/// Optimizer state of one run, or of a batch of runs with a leading run dimension. Its tensors are allocated
+/// once and updated in place, so memory stays flat however many steps a run takes; the engine disposes the
+/// state when the run ends.
 /// </summary>
 public abstract class OptimizerState : IDisposable
 {
@@ -43,9 +53,12 @@ public abstract class OptimizerState : IDisposable
     /// <summary>Returns dtheta, the change to apply to <paramref name="param"/> for gradient
     /// <paramref name="grad"/> at learning rate <paramref name="lr"/>, and advances the state.
     /// The returned tensor belongs to the caller's dispose scope.</summary>
-    public abstract torch.Tensor Step(torch.Tensor grad, torch.Tensor param, double lr);
+    public torch.Tensor Step(torch.Tensor grad, torch.Tensor param, double lr) => Step(grad, param, [lr]);
 
-    protected abstract IEnumerable<torch.Tensor> Buffers();
+    /// <summary>The same for a batch: <paramref name="lr"/> holds each run's learning rate at this step.</summary>
+    public abstract torch.Tensor Step(torch.Tensor grad, torch.Tensor param, IReadOnlyList<double> lr);
+
+    protected abstract IEnumerable<IDisposable> Buffers();
 
     public void Dispose()
     {

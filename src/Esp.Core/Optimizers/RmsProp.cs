@@ -22,36 +22,52 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
         [("optimizer", Name), ("lr", Lr), ("beta2", Beta), ("eps", Eps), ("momentum", Momentum),
          ("centered", Centered), ("weight_decay", WeightDecay)];
 
-    public override OptimizerState Init(Tensor param) => new State(this, param);
+    internal override string Kernel => $"{Name}{(Centered ? " centered" : "")}{(Momentum > 0 ? " momentum" : "")}";
 
-    sealed class State(RmsProp d, Tensor param) : OptimizerState
+    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
+        new State(runs.Cast<RmsProp>().ToList(), param);
+
+    /// <summary>The state of one run or a batch of runs that share <see cref="Kernel"/>.</summary>
+    sealed class State : OptimizerState
     {
-        readonly Tensor v = zeros_like(param), gradMean = zeros_like(param), buffer = zeros_like(param);
+        readonly PerRun<RmsProp> runs;
+        readonly bool decays, centered, momentum;
+        readonly Tensor v, gradMean, buffer, beta, oneMinusBeta, eps, weightDecay, momentumFactor;
 
-        public override Tensor? M => d.Momentum > 0 ? buffer : null;
-        public override Tensor V => v;
-
-        public override Tensor Step(Tensor grad, Tensor param, double lr)
+        public State(IReadOnlyList<RmsProp> list, Tensor param)
         {
-            using var k = new Scalars();
-            var g = d.WeightDecay != 0 ? grad.add(param, alpha: k[d.WeightDecay]) : grad;
-            v.mul_(k[d.Beta]).addcmul_(g, g, value: k[1 - d.Beta]);
-            Tensor denominator;
-            if (d.Centered)
-            {
-                gradMean.mul_(k[d.Beta]).add_(g, alpha: k[1 - d.Beta]);
-                denominator = v.addcmul(gradMean, gradMean, value: k[-1]).sqrt_().add_(k[d.Eps]);
-            }
-            else denominator = v.sqrt().add_(k[d.Eps]);
-            StepCount++;
-            if (d.Momentum > 0)
-            {
-                buffer.mul_(k[d.Momentum]).addcdiv_(g, denominator, value: k[1]);
-                return buffer.mul(k[-lr]);
-            }
-            return g.div(denominator).mul_(k[-lr]);
+            runs = new PerRun<RmsProp>(list, param);
+            (decays, centered, momentum) = (runs.Any(r => r.WeightDecay), list[0].Centered, list[0].Momentum > 0);
+            v = zeros_like(param).DetachFromDisposeScope();
+            gradMean = zeros_like(param).DetachFromDisposeScope();
+            buffer = zeros_like(param).DetachFromDisposeScope();
+            (beta, oneMinusBeta, eps) = (runs.Constant(r => r.Beta), runs.Constant(r => 1 - r.Beta), runs.Constant(r => r.Eps));
+            (weightDecay, momentumFactor) = (runs.Constant(r => r.WeightDecay), runs.Constant(r => r.Momentum));
         }
 
-        protected override IEnumerable<Tensor> Buffers() => [v, gradMean, buffer];
+        public override Tensor? M => momentum ? buffer : null;
+        public override Tensor V => v;
+
+        public override Tensor Step(Tensor grad, Tensor param, IReadOnlyList<double> lr)
+        {
+            using var k = new Scalars();
+            var one = k[1];
+            var g = decays ? grad.addcmul(param, weightDecay, value: one) : grad;
+            v.mul_(beta).addcmul_(g.mul(oneMinusBeta), g, value: one);
+            Tensor denominator;
+            if (centered)
+            {
+                gradMean.mul_(beta).addcmul_(g, oneMinusBeta, value: one);
+                denominator = v.addcmul(gradMean, gradMean, value: k[-1]).sqrt_().add_(eps, alpha: one);
+            }
+            else denominator = v.sqrt().add_(eps, alpha: one);
+            StepCount++;
+            var scale = runs.Of(lr.Select(l => -l));
+            if (!momentum) return g.div(denominator).mul_(scale);
+            buffer.mul_(momentumFactor).addcdiv_(g, denominator, value: one);
+            return buffer.mul(scale);
+        }
+
+        protected override IEnumerable<IDisposable> Buffers() => [v, gradMean, buffer, runs];
     }
 }

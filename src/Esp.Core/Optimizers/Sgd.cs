@@ -20,29 +20,45 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
         [("optimizer", Name), ("lr", Lr), ("momentum", Momentum), ("dampening", Dampening),
          ("nesterov", Nesterov), ("weight_decay", WeightDecay)];
 
-    public override OptimizerState Init(Tensor param) => new State(this, param);
+    internal override string Kernel => $"{Name}{(Momentum > 0 ? " momentum" : "")}{(Nesterov ? " nesterov" : "")}";
 
-    sealed class State(Sgd d, Tensor param) : OptimizerState
+    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
+        new State(runs.Cast<Sgd>().ToList(), param);
+
+    /// <summary>The state of one run or a batch of runs that share <see cref="Kernel"/>.</summary>
+    sealed class State : OptimizerState
     {
-        readonly Tensor buffer = zeros_like(param);
+        readonly PerRun<Sgd> runs;
+        readonly bool decays, momentum, nesterov;
+        readonly Tensor buffer, weightDecay, momentumFactor, undamped;
 
-        public override Tensor? M => d.Momentum > 0 ? buffer : null;
+        public State(IReadOnlyList<Sgd> list, Tensor param)
+        {
+            runs = new PerRun<Sgd>(list, param);
+            (decays, momentum, nesterov) = (runs.Any(s => s.WeightDecay), list[0].Momentum > 0, list[0].Nesterov);
+            buffer = zeros_like(param).DetachFromDisposeScope();
+            weightDecay = runs.Constant(s => s.WeightDecay);
+            (momentumFactor, undamped) = (runs.Constant(s => s.Momentum), runs.Constant(s => 1 - s.Dampening));
+        }
 
-        public override Tensor Step(Tensor grad, Tensor param, double lr)
+        public override Tensor? M => momentum ? buffer : null;
+
+        public override Tensor Step(Tensor grad, Tensor param, IReadOnlyList<double> lr)
         {
             using var k = new Scalars();
-            var g = d.WeightDecay != 0 ? grad.add(param, alpha: k[d.WeightDecay]) : grad;
-            if (d.Momentum > 0)
+            var one = k[1];
+            var g = decays ? grad.addcmul(param, weightDecay, value: one) : grad;
+            if (momentum)
             {
                 // torch starts the buffer at the first gradient, undamped.
                 if (StepCount == 0) buffer.copy_(g);
-                else buffer.mul_(k[d.Momentum]).add_(g, alpha: k[1 - d.Dampening]);
-                g = d.Nesterov ? g.add(buffer, alpha: k[d.Momentum]) : buffer;
+                else buffer.mul_(momentumFactor).addcmul_(g, undamped, value: one);
+                g = nesterov ? g.addcmul(buffer, momentumFactor, value: one) : buffer;
             }
             StepCount++;
-            return g.mul(k[-lr]);
+            return g.mul(runs.Of(lr.Select(l => -l)));
         }
 
-        protected override IEnumerable<Tensor> Buffers() => [buffer];
+        protected override IEnumerable<IDisposable> Buffers() => [buffer, runs];
     }
 }

@@ -1,0 +1,79 @@
+namespace Esp;
+
+/// <summary>A batch of runs and the backend that runs them; Indices point into the grid.</summary>
+sealed record RunBatch(Backend Backend, IReadOnlyList<int> Indices);
+
+/// <summary>
+/// Splits a grid into batches. Runs share a tensor batch when they share what a single computation needs
+/// (device, N, D, precision, epochs, batch size, drop-last, optimizer kernel and probes); anything else runs
+/// in another batch, without the user having to know. Every run can share a fused (CPU) batch. Batches are
+/// capped by EngineOptions.RunsPerBatch and by the memory budget; a request that cannot fit is an error
+/// before any compute.
+/// </summary>
+static class BatchPlan
+{
+    public static IReadOnlyList<RunBatch> Make(IReadOnlyList<Experiment> grid, EngineOptions options)
+    {
+        var errors = options.Errors().Concat(grid.SelectMany((x, i) => BackendErrors(x, i, options))).ToList();
+        if (errors.Count > 0) throw new InvalidExperimentException(errors);
+
+        var batches = new List<RunBatch>();
+        var groups = grid.Select((x, i) => (x, i)).GroupBy(e => GroupKey(e.x, options));
+        foreach (var group in groups)
+        {
+            var backend = options.BackendFor(group.First().x);
+            var (bytes, largest) = group.Select(e => (Bytes: MemoryPerRun(e.x, backend), Index: e.i)).MaxBy(e => e.Bytes);
+            int cap = Capacity(bytes, largest, grid[largest], backend, options);
+            batches.AddRange(group.Select(e => e.i).Chunk(cap).Select(indices => new RunBatch(backend, indices)));
+        }
+        return batches;
+    }
+
+    /// <summary>
+    /// Approximate bytes one run holds while it runs. Fused: its coefficients, sample order, x, gradients and
+    /// up to three moment arrays, and its recorded columns. Tensors: the coefficients twice (the epoch's
+    /// gathered copy), about a dozen D-sized tensors (x, moments, gradient, the step's temporaries), the
+    /// epoch's device buffer and the recorded columns.
+    /// </summary>
+    public static long MemoryPerRun(Experiment x, Backend backend)
+    {
+        long n = x.Problem.N, d = x.Problem.D, size = x.Problem.Precision == Precision.Float64 ? 8 : 4;
+        long columns = StepColumns.For(x.Recorded).Names.Count, recorded = 8L * columns * x.TotalSteps;
+        return backend == Backend.Fused
+            ? n * (3 * size + 4 + 8) + 6 * d * size + recorded
+            : 2 * n * (3 * size + 8) + 12 * d * size + 8L * columns * x.StepsPerEpoch + recorded;
+    }
+
+    static int Capacity(long bytesPerRun, int index, Experiment x, Backend backend, EngineOptions options)
+    {
+        long budget = options.Budget;
+        // A fused batch holds at most one run per thread in flight; a tensor batch holds all of its runs at once.
+        long inFlight(int runs) => bytesPerRun * (backend == Backend.Fused ? Math.Min(runs, options.ThreadCount) : runs);
+        if (inFlight(1) > budget)
+            throw new InvalidExperimentException([
+                $"experiment {index} needs about {Show(bytesPerRun)} for one run (N = {x.Problem.N}, D = {x.Problem.D}, " +
+                $"{x.Settings().First(s => s.Column == "precision").Value}), over the memory budget of {Show(budget)}: " +
+                "raise EngineOptions.MemoryBudgetBytes or shrink the problem"]);
+        int fits = (int)Math.Min(int.MaxValue, budget / bytesPerRun);
+        if (options.RunsPerBatch is not int asked) return backend == Backend.Fused ? int.MaxValue : fits;
+        if (inFlight(asked) > budget)
+            throw new InvalidExperimentException([
+                $"EngineOptions.RunsPerBatch = {asked} needs about {Show(inFlight(asked))} ({Show(bytesPerRun)} per run like experiment {index}), " +
+                $"over the memory budget of {Show(budget)}: use RunsPerBatch <= {fits}, leave it null to size batches from the budget, " +
+                "or raise EngineOptions.MemoryBudgetBytes"]);
+        return asked;
+    }
+
+    static object GroupKey(Experiment x, EngineOptions options) => options.BackendFor(x) == Backend.Fused
+        ? Backend.Fused
+        : (x.Device, x.Problem.N, x.Problem.D, x.Problem.Precision, x.Epochs, x.BatchSize, x.Sampler.DropLast,
+           x.Optimizer.Kernel, x.Recorded);
+
+    static IEnumerable<string> BackendErrors(Experiment x, int index, EngineOptions options)
+    {
+        if (options.BackendFor(x) == Backend.Fused && x.Device != "cpu")
+            yield return $"experiment {index}: EngineOptions.Backend = Fused runs on the CPU only, but Experiment.Device is \"{x.Device}\": use Backend.Tensors (or Auto) for a GPU";
+    }
+
+    static string Show(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F1} GiB" : $"{bytes / (double)(1L << 20):F1} MiB";
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Numerics;
+
+namespace Esp;
+
+/// <summary>
+/// Runs one <see cref="Experiment"/> on the CPU with fused loops: per step, a gather/scatter over the batch's
+/// functions for its loss and gradient, then one SIMD pass over x, m and v (<see cref="DensePass"/>). A run's
+/// arrays (about 4 D numbers) stay in the core's cache for the whole run, which is what makes the CPU fast
+/// here; the engine gives each core whole runs.
+/// </summary>
+static class FusedRun
+{
+    public static RunRecord Execute(int run, Experiment x, Action<string> log) =>
+        x.Problem.Precision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log) : FusedRun<float>.Execute(run, x, log);
+}
+
+static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static RunRecord Execute(int run, Experiment x, Action<string> log)
+    {
+        int length = Lanes.Padded<T>(x.Problem.D);
+        return x.Optimizer switch
+        {
+            Adam a => Train(run, x, log, new AdamUpdate<T>(a, decoupled: false, length)),
+            AdamW w => Train(run, x, log, new AdamUpdate<T>(new Adam(w.Lr, w.Beta1, w.Beta2, w.Eps, w.WeightDecay, w.BiasCorrection), decoupled: true, length)),
+            RmsProp r => Train(run, x, log, new RmsPropUpdate<T>(r, length)),
+            Sgd s => Train(run, x, log, new SgdUpdate<T>(s, length)),
+            _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}: run it with EngineOptions.Backend = Backend.Tensors"),
+        };
+    }
+
+    static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, TUpdate update)
+        where TUpdate : struct, IDenseUpdate<T>
+    {
+        var clock = Stopwatch.StartNew();
+        var p = x.Recorded;
+        var problem = new CpuProblem<T>(QuadraticData.Draw(x.Problem, x.Seed));
+        var order = new SampleOrder(x.Sampler, x.Problem.N, x.BatchSize, Rng.For(x.Seed, "sampler"));
+        var record = new RunLog(x);
+        var columns = record.Columns;
+        int length = Lanes.Padded<T>(x.Problem.D);
+        var theta = new T[length]; // padding coordinates stay 0, so every update leaves them at 0
+        theta.AsSpan(0, x.Problem.D).Fill(T.CreateChecked(x.Problem.X0));
+        var grad = new T[length];
+        var trackedGrad = p.TrackedBatch is null ? null : new T[length];
+        bool probing = p.GradNorm || p.MomentNorms || p.StepNorm || p.TrackedBatch is not null;
+
+        int t = 0;
+        for (int epoch = 0; epoch < x.Epochs; epoch++)
+        {
+            var batches = order.NextEpoch(epoch);
+            if (p.BatchLossesAtEpochStart.Contains(epoch)) record.AddBatchLosses(epoch, problem.BatchLosses(batches, theta));
+            for (int s = 0; s < batches.Length; s++, t++)
+            {
+                double lr = x.Optimizer.Lr * x.LrSchedule.Factor(t, x.TotalSteps);
+                update.Prepare(lr, t + 1);
+                double loss = double.CreateChecked(problem.LossAndGrad(batches[s], theta, grad));
+                var tracked = p.TrackedBatch is int b ? batches[b - 1] : null;
+                double trackedBefore = tracked is null ? double.NaN : double.CreateChecked(problem.LossAndGrad(tracked, theta, trackedGrad!));
+                if (probing)
+                {
+                    var sums = DensePass.Probe(ref update, grad, theta, trackedGrad);
+                    record.Set(columns.GradNorm, t, Math.Sqrt(sums.GradSq));
+                    record.Set(columns.MNorm, t, Math.Sqrt(sums.MSq));
+                    record.Set(columns.VNorm, t, Math.Sqrt(sums.VSq));
+                    record.Set(columns.StepNorm, t, Math.Sqrt(sums.StepSq));
+                    record.Set(columns.GDotTracked, t, sums.GDotTracked);
+                    record.Set(columns.MDotTracked, t, sums.MDotTracked);
+                    record.Set(columns.StepDotTracked, t, sums.StepDotTracked);
+                }
+                else DensePass.Apply(ref update, grad, theta);
+                problem.Clear(batches[s], grad);
+                if (tracked is not null)
+                {
+                    problem.Clear(tracked, trackedGrad!);
+                    record.Set(columns.TrackedBefore, t, trackedBefore);
+                    record.Set(columns.TrackedAfter, t, double.CreateChecked(problem.Loss(tracked, theta)));
+                }
+                record.Set(columns.Loss, t, loss);
+                record.Set(columns.Lr, t, lr);
+                for (int k = 0; k < p.Coordinates.Count; k++)
+                {
+                    int i = p.Coordinates[k];
+                    record.Set(columns.MCoordinate[k], t, update.M is { } m ? double.CreateChecked(m[i]) : double.NaN);
+                    record.Set(columns.VCoordinate[k], t, update.V is { } v ? double.CreateChecked(v[i]) : double.NaN);
+                }
+                if (!double.IsFinite(loss))
+                {
+                    var message = DivergenceMessage.For(run, x, epoch, s, t, loss);
+                    log(message);
+                    return record.Finish(run, x, RunStatus.Diverged, message, t + 1, clock.Elapsed.TotalSeconds);
+                }
+            }
+            if (p.EpochEndFullLoss) record.AddFullLoss(problem.FullLoss(theta));
+        }
+        return record.Finish(run, x, RunStatus.Completed, "", t, clock.Elapsed.TotalSeconds);
+    }
+}

@@ -1,0 +1,42 @@
+namespace Esp;
+
+/// <summary>Which implementation runs a batch of quadratic-problem runs.</summary>
+public enum Backend
+{
+    /// <summary>Fused on the CPU, Tensors on a CUDA device.</summary>
+    Auto,
+    /// <summary>Fused SIMD loops in C#, each CPU core taking whole runs (CPU only; the fastest there).</summary>
+    Fused,
+    /// <summary>One TorchSharp computation over [runs, D] tensors: the GPU path, also runnable on the CPU.</summary>
+    Tensors,
+}
+
+/// <summary>
+/// How the engine schedules a grid. RunsPerBatch caps how many runs share one batch (null: as many as the
+/// memory budget allows); MemoryBudgetBytes bounds the memory a batch may hold at once (null: a quarter of
+/// the memory available to this process; it is not read off a GPU, so set it for large grids on one);
+/// Threads is the number of CPU cores the fused backend uses (null: all).
+/// </summary>
+public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetBytes = null, int? Threads = null,
+    Backend Backend = Backend.Auto)
+{
+    public static readonly EngineOptions Default = new();
+
+    public long Budget => MemoryBudgetBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
+
+    public int ThreadCount => Threads ?? Environment.ProcessorCount;
+
+    /// <summary>The backend that runs <paramref name="x"/>.</summary>
+    public Backend BackendFor(Experiment x) =>
+        Backend != Backend.Auto ? Backend : x.Device == "cpu" ? Backend.Fused : Backend.Tensors;
+
+    public IEnumerable<string> Errors()
+    {
+        if (RunsPerBatch is < 1)
+            yield return $"EngineOptions.RunsPerBatch must be >= 1, got {RunsPerBatch}: use e.g. 64, or null to size batches from the memory budget";
+        if (MemoryBudgetBytes is <= 0)
+            yield return $"EngineOptions.MemoryBudgetBytes must be > 0, got {MemoryBudgetBytes}: use e.g. 4L << 30 (4 GiB), or null for a quarter of available memory";
+        if (Threads is < 1)
+            yield return $"EngineOptions.Threads must be >= 1, got {Threads}: use e.g. {Environment.ProcessorCount} (this machine's cores), or null for all";
+    }
+}
