@@ -15,21 +15,24 @@ namespace Esp;
 /// </summary>
 public sealed class Results
 {
-    public IReadOnlyList<RunRecord> RunRecords { get; }
-    public Frame<int, string> Steps { get; }
-    public Frame<int, string> Runs { get; }
-    public Frame<int, string> Epochs { get; }
-    public Frame<int, string> BatchLosses { get; }
+    // Frames are built on first use: a sweep that reads only Runs never pays for a frame of every step.
+    readonly Lazy<Frame<int, string>> steps, runs, epochs, batchLosses;
 
-    public Results(IReadOnlyList<RunRecord> runs)
+    public IReadOnlyList<RunRecord> RunRecords { get; }
+    public Frame<int, string> Steps => steps.Value;
+    public Frame<int, string> Runs => runs.Value;
+    public Frame<int, string> Epochs => epochs.Value;
+    public Frame<int, string> BatchLosses => batchLosses.Value;
+
+    public Results(IReadOnlyList<RunRecord> records)
     {
-        RunRecords = runs;
-        Steps = Build(runs, r => r.StepsTaken, r => StepValues(r));
-        Runs = Build(runs, _ => 1, r => RunSummary(r));
-        Epochs = Build(runs, r => r.EpochEndFullLoss.Length, r =>
-            [("epoch", i => i), ("full_loss", i => r.EpochEndFullLoss[i])]);
-        BatchLosses = Build(runs, r => r.BatchLosses.Count, r =>
-            [("epoch", i => r.BatchLosses[i].Epoch), ("batch", i => r.BatchLosses[i].Batch), ("loss", i => r.BatchLosses[i].Loss)]);
+        RunRecords = records;
+        steps = new(() => Build(records, r => r.StepsTaken, r => StepValues(r)));
+        runs = new(() => Build(records, _ => 1, r => RunSummary(r)));
+        epochs = new(() => Build(records, r => r.EpochEndFullLoss.Length, r =>
+            [("epoch", i => i), ("full_loss", i => r.EpochEndFullLoss[i])]));
+        batchLosses = new(() => Build(records, r => r.BatchLosses.Count, r =>
+            [("epoch", i => r.BatchLosses[i].Epoch), ("batch", i => r.BatchLosses[i].Batch), ("loss", i => r.BatchLosses[i].Loss)]));
     }
 
     /// <summary>The runs that diverged (status "diverged"), with their messages.</summary>

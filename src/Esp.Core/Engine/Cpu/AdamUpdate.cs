@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using static Esp.Lanes;
 
@@ -32,6 +33,7 @@ struct AdamUpdate<T> : IDenseUpdate<T> where T : unmanaged, IFloatingPointIeee75
         decay = Of<T>(-lr * d.WeightDecay);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Vector<T> Delta(int j, Vector<T> g, Vector<T> x)
     {
         if (decays && !decoupled) g += weightDecay * x;

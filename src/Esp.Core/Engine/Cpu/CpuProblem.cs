@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Esp;
@@ -18,6 +19,7 @@ sealed class CpuProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>The batch's loss (mean of f_i) at theta; adds its gradient, 2 a_i (x[d_i] - c_i) / |batch| at d_i, into grad.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public T LossAndGrad(int[] batch, T[] theta, T[] grad)
     {
         T scale = T.CreateChecked(2.0 / batch.Length), sum = T.Zero;
@@ -39,6 +41,7 @@ sealed class CpuProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Zeroes the gradient entries a batch touched (cheaper than clearing all D of them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Clear(int[] batch, T[] grad)
     {
         foreach (int i in batch) grad[dim[i]] = T.Zero;

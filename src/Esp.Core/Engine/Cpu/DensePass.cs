@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using static Esp.Lanes;
 
@@ -10,6 +11,8 @@ namespace Esp;
 /// </summary>
 static class DensePass
 {
+    // Optimised at once: a run is over before tiered JIT would promote these loops (measured: 45 ms vs 13 ms per run).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply<T, TUpdate>(ref TUpdate update, T[] grad, T[] theta)
         where T : unmanaged, IFloatingPointIeee754<T> where TUpdate : struct, IDenseUpdate<T>
     {
@@ -22,6 +25,7 @@ static class DensePass
 
     /// <summary>The update, plus the sums behind grad_norm, m_norm, v_norm, step_norm and the dot products
     /// with the tracked batch's gradient (when <paramref name="tracked"/> is given).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ProbeSums Probe<T, TUpdate>(ref TUpdate update, T[] grad, T[] theta, T[]? tracked)
         where T : unmanaged, IFloatingPointIeee754<T> where TUpdate : struct, IDenseUpdate<T>
     {

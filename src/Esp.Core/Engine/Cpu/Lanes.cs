@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -12,9 +13,11 @@ static class Lanes
 {
     public static int Padded<T>(int length) => (length + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Load<T>(T[] array, int j) =>
         Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)j);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<T>(this Vector<T> value, T[] array, int j) =>
         value.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)j);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using static Esp.Lanes;
 
@@ -26,6 +27,7 @@ struct RmsPropUpdate<T> : IDenseUpdate<T> where T : unmanaged, IFloatingPointIee
 
     public void Prepare(double lr, int step) => scale = Of<T>(-lr);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Vector<T> Delta(int j, Vector<T> g, Vector<T> x)
     {
         if (decays) g += weightDecay * x;

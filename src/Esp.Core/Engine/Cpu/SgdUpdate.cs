@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using static Esp.Lanes;
 
@@ -24,6 +25,7 @@ struct SgdUpdate<T> : IDenseUpdate<T> where T : unmanaged, IFloatingPointIeee754
 
     public void Prepare(double lr, int step) => (scale, first) = (Of<T>(-lr), step == 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Vector<T> Delta(int j, Vector<T> g, Vector<T> x)
     {
         if (decays) g += weightDecay * x;
