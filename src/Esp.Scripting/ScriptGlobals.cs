@@ -10,6 +10,12 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress)
 
     public ScriptArgs Args { get; } = args;
 
+    /// <summary>
+    /// How Run schedules a grid: runs per batch, memory budget, CPU cores, backend. Set it before Run, e.g.
+    /// <c>EngineOptions = EngineOptions with { RunsPerBatch = 32 };</c>. A run's numbers do not depend on it.
+    /// </summary>
+    public EngineOptions EngineOptions { get; set; } = EngineOptions.Default;
+
     /// <summary>Every run of every Run call so far (the host saves them as steps.csv and runs.csv).</summary>
     public IReadOnlyList<RunRecord> Records => records;
 
@@ -19,7 +25,7 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress)
         var grid = experiments.ToList();
         Experiment.ValidateAll(grid); // before the progress display starts
         progress.Start(grid);
-        var results = Engine.Run(grid, progress.Log, progress.RunDone, firstRun: records.Count);
+        var results = Engine.Run(grid, progress.Log, progress.RunDone, firstRun: records.Count, EngineOptions);
         progress.Finish();
         records.AddRange(results.RunRecords);
         return results;

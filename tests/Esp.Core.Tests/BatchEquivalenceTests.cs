@@ -78,6 +78,30 @@ public class BatchEquivalenceTests
         return (differences.Count == 0).Label($"fused vs tensors:\n{string.Join("\n", differences.Take(5))}");
     });
 
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("adamw")]
+    [InlineData("rmsprop")]
+    [InlineData("sgd")]
+    public void In_float32_the_backends_agree_to_float32_rounding(string optimizer)
+    {
+        Optimizer o = optimizer switch
+        {
+            "adam" => new Adam(Beta2: 0.8),
+            "adamw" => new AdamW(Beta2: 0.8, WeightDecay: 0.05),
+            "rmsprop" => new RmsProp(Beta: 0.8, Momentum: 0.5, Centered: true),
+            _ => new Sgd(Lr: 0.2, Momentum: 0.9, Nesterov: true),
+        };
+        var x = new Experiment(new QuadraticProblem(N: 400, D: 300, Precision: Precision.Float32), o, Sampler.Shuffle,
+            Epochs: 5, BatchSize: 20, Seed: 4, Probes: Probes.All(trackedBatch: 3));
+        var fused = Engine.Run([x], TextWriter.Null, options: new EngineOptions(Backend: Backend.Fused)).RunRecords[0];
+        var tensors = Engine.Run([x], TextWriter.Null, options: new EngineOptions(Backend: Backend.Tensors)).RunRecords[0];
+
+        // Same operations in float32; only sums (losses, norms) may round in another order: a few float32 ulps.
+        Assert.Empty(Differences(fused, tensors, tolerance: 1e-5));
+        Assert.NotEmpty(Differences(fused, tensors with { StepColumns = tensors.StepColumns.Select(c => c.Select(v => v * (1 + 1e-4)).ToArray()).ToList() }, tolerance: 1e-5));
+    }
+
     static Property SameAlone(Grid g, Backend backend)
     {
         var batched = Engine.Run(g.Runs, TextWriter.Null, options: new EngineOptions(Backend: backend)).RunRecords;

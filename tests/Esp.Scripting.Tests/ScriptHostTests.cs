@@ -48,6 +48,31 @@ public sealed class ScriptHostTests : IDisposable
     }
 
     [Fact]
+    public void A_script_sets_the_engine_options_and_a_bad_one_is_refused_before_any_run()
+    {
+        var runs = scratch.Write("batched.csx", """
+            var x = new Experiment(new QuadraticProblem(N: 200, D: 200), new Adam(Beta2: 0.8), Sampler.Shuffle, Epochs: 4, BatchSize: 20);
+            var grid = new[] { x, x with { Seed = 1 }, x with { Seed = 2 } };
+            var fused = Run(grid);
+            EngineOptions = EngineOptions with { RunsPerBatch = 2, Backend = Backend.Tensors };
+            var tensors = Run(grid);
+            Console.WriteLine($"max difference {fused.RunRecords.Zip(tensors.RunRecords).Max(p => p.First.Losses.Zip(p.Second.Losses).Max(l => Math.Abs(l.First - l.Second))):R}");
+            """);
+        var (code, output, err, _) = scratch.Run(runs);
+        Assert.True(code == 0, err);
+        double difference = double.Parse(output.Split("max difference ")[1].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(difference, 0, 1e-12); // the fused CPU runs and the batched tensor runs agree
+
+        var bad = scratch.Write("bad-options.csx", """
+            EngineOptions = new EngineOptions(RunsPerBatch: 0);
+            Run(new Experiment(new QuadraticProblem(N: 100, D: 100), new Adam(), Sampler.Shuffle, BatchSize: 10));
+            """);
+        (code, _, err, _) = scratch.Run(bad);
+        Assert.Equal(ScriptRunner.InvalidDescription, code);
+        Assert.Contains("EngineOptions.RunsPerBatch must be >= 1, got 0", err);
+    }
+
+    [Fact]
     public void A_script_can_load_a_shared_helper()
     {
         scratch.Write("helpers.csx", "static Adam PaperAdam(double beta2) => new Adam(Lr: 0.06, Beta2: beta2);\n");
