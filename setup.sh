@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 packages=.esp/packages
 rm -rf "$packages"
 dotnet pack src/Esp.Scripting -c Release -o "$packages" --nologo -v quiet
-# NuGet never re-extracts a version it already holds: drop an earlier build of this version first.
-rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/esp.scripting/0.1.0"
+# NuGet never re-extracts a version it already holds: drop earlier builds of this version first, the
+# runtime-specific package (esp.scripting.linux-x64, which the tool runs from) included, or a re-run of setup
+# after a pull would keep running the old engine.
+rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/esp.scripting*/0.1.0
 dotnet tool restore --add-source "$packages"
