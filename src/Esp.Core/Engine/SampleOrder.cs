@@ -7,6 +7,7 @@ namespace Esp;
 public sealed class SampleOrder(Sampler sampler, int n, int batchSize, Rng rng)
 {
     int[] previous = [];
+    bool[]? taken; // with replacement: which functions the batch being drawn holds already
 
     /// <summary>The batches of epoch <paramref name="epoch"/>; call once per epoch, in order from epoch 0.</summary>
     public int[][] NextEpoch(int epoch)
@@ -45,14 +46,16 @@ public sealed class SampleOrder(Sampler sampler, int n, int batchSize, Rng rng)
     // size distinct indices by rejection: cheap while the batch is a small part of N, as it is in practice
     int[] DistinctDraw(int size)
     {
-        var picked = new HashSet<int>();
+        taken ??= new bool[n];
         var batch = new int[size];
         for (int k = 0; k < size; k++)
         {
             int i;
-            do i = rng.NextInt(n); while (!picked.Add(i));
+            do i = rng.NextInt(n); while (taken[i]);
+            taken[i] = true;
             batch[k] = i;
         }
+        foreach (int i in batch) taken[i] = false;
         return batch;
     }
 }
