@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 /// <summary>
@@ -9,6 +10,7 @@ using System.Runtime.InteropServices;
 /// </summary>
 static class FusedLoopLimit
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as the engine's loops: optimised at once, not after tiering
     public static double[] Run(int seed)
     {
         const int n = 10_000, d = 10_000, batch = 100, epochs = 10;
