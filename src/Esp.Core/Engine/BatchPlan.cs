@@ -18,7 +18,7 @@ static class BatchPlan
         if (errors.Count > 0) throw new InvalidExperimentException(errors);
 
         var batches = new List<RunBatch>();
-        var groups = grid.Select((x, i) => (x, i)).GroupBy(e => GroupKey(e.x, options));
+        var groups = grid.Select((x, i) => (x, i)).GroupBy(e => GroupKey(e.x, e.i, options));
         foreach (var group in groups)
         {
             var backend = options.BackendFor(group.First().x);
@@ -64,15 +64,18 @@ static class BatchPlan
         return asked;
     }
 
-    static object GroupKey(Experiment x, EngineOptions options) => options.BackendFor(x) == Backend.Fused
+    static object GroupKey(Experiment x, int index, EngineOptions options) => options.BackendFor(x) == Backend.Fused
         ? Backend.Fused
         : (x.Device, x.Problem.N, x.Problem.D, x.Problem.Precision, x.Epochs, x.BatchSize, x.Sampler.DropLast,
-           x.Optimizer.Kernel, x.Recorded);
+           x.Optimizer.Kernel ?? $"run {index} alone", x.Recorded);
 
     static IEnumerable<string> BackendErrors(Experiment x, int index, EngineOptions options)
     {
-        if (options.BackendFor(x) == Backend.Fused && x.Device != "cpu")
+        if (options.BackendFor(x) != Backend.Fused) yield break;
+        if (x.Device != "cpu")
             yield return $"experiment {index}: EngineOptions.Backend = Fused runs on the CPU only, but Experiment.Device is \"{x.Device}\": use Backend.Tensors (or Auto) for a GPU";
+        if (!FusedRun.Supports(x.Optimizer))
+            yield return $"experiment {index}: EngineOptions.Backend = Fused has no fused update for {x.Optimizer.GetType().Name}: use Backend.Auto or Tensors";
     }
 
     static string Show(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F1} GiB" : $"{bytes / (double)(1L << 20):F1} MiB";

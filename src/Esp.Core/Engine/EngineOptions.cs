@@ -3,7 +3,7 @@ namespace Esp;
 /// <summary>Which implementation runs a batch of quadratic-problem runs.</summary>
 public enum Backend
 {
-    /// <summary>Fused on the CPU, Tensors on a CUDA device.</summary>
+    /// <summary>Fused on the CPU, Tensors on a CUDA device or for an optimizer without a fused update.</summary>
     Auto,
     /// <summary>Fused SIMD loops in C#, each CPU core taking whole runs (CPU only; the fastest there).</summary>
     Fused,
@@ -28,7 +28,7 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
 
     /// <summary>The backend that runs <paramref name="x"/>.</summary>
     public Backend BackendFor(Experiment x) =>
-        Backend != Backend.Auto ? Backend : x.Device == "cpu" ? Backend.Fused : Backend.Tensors;
+        Backend != Backend.Auto ? Backend : x.Device == "cpu" && FusedRun.Supports(x.Optimizer) ? Backend.Fused : Backend.Tensors;
 
     public IEnumerable<string> Errors()
     {

@@ -25,6 +25,8 @@ public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0
         [("optimizer", Name), ("lr", Lr), ("beta1", Beta1), ("beta2", Beta2), ("eps", Eps),
          ("weight_decay", WeightDecay), ("bias_correction", BiasCorrection)];
 
+    public override OptimizerState Init(Tensor param) => InitRuns([this], param);
+
     internal override string Kernel => Name;
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
@@ -43,6 +45,8 @@ public sealed record AdamW(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 
 
     public override IEnumerable<(string, object)> Settings() =>
         AsAdam.Settings().Select(s => s.Item1 == "optimizer" ? (s.Item1, (object)Name) : s);
+
+    public override OptimizerState Init(Tensor param) => InitRuns([this], param);
 
     internal override string Kernel => Name;
 

@@ -18,17 +18,24 @@ public abstract record Optimizer(double Lr)
     /// <summary>Identifying settings, written as columns of steps.csv and runs.csv.</summary>
     public abstract IEnumerable<(string Column, object Value)> Settings();
 
-    /// <summary>Creates the state of one run for a parameter tensor (zeros shaped like it).</summary>
-    public OptimizerState Init(torch.Tensor param) => InitRuns([this], param);
+    /// <summary>
+    /// Creates the state of one run for a parameter tensor (zeros shaped like it). This is all a new optimizer
+    /// must provide: it then runs on the tensor backend, one run per batch. Esp's own optimizers also step a
+    /// batch of runs at once (<see cref="InitRuns"/>) and have fused CPU updates.
+    /// </summary>
+    public abstract OptimizerState Init(torch.Tensor param);
 
     /// <summary>
-    /// The update's shape: runs whose optimizers share it can be stepped as one batch, whatever their
-    /// numbers (learning rate, betas, eps, weight decay differ per run); e.g. centred RMSProp cannot share with plain.
+    /// The update's shape: runs whose optimizers share it can be stepped as one batch, whatever their numbers
+    /// (learning rate, betas, eps, weight decay differ per run); e.g. centred RMSProp cannot share with plain.
+    /// Null: every run of this optimizer is a batch of its own.
     /// </summary>
-    internal abstract string Kernel { get; }
+    internal virtual string? Kernel => null;
 
     /// <summary>One state for a batch of runs (all of this type and <see cref="Kernel"/>), on parameters [R, D].</summary>
-    internal abstract OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, torch.Tensor param);
+    internal virtual OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, torch.Tensor param) => runs.Count == 1
+        ? runs[0].Init(param)
+        : throw new InvalidOperationException($"{GetType().Name} steps one run at a time (it has no Kernel), got {runs.Count}");
 
     protected IEnumerable<string> LrErrors() =>
         Require.Positive($"{GetType().Name}.Lr", Lr, "use a small positive learning rate, e.g. 0.06");

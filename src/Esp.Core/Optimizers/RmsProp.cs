@@ -22,6 +22,8 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
         [("optimizer", Name), ("lr", Lr), ("beta2", Beta), ("eps", Eps), ("momentum", Momentum),
          ("centered", Centered), ("weight_decay", WeightDecay)];
 
+    public override OptimizerState Init(Tensor param) => InitRuns([this], param);
+
     internal override string Kernel => $"{Name}{(Centered ? " centered" : "")}{(Momentum > 0 ? " momentum" : "")}";
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>

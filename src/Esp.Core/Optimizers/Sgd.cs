@@ -20,6 +20,8 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
         [("optimizer", Name), ("lr", Lr), ("momentum", Momentum), ("dampening", Dampening),
          ("nesterov", Nesterov), ("weight_decay", WeightDecay)];
 
+    public override OptimizerState Init(Tensor param) => InitRuns([this], param);
+
     internal override string Kernel => $"{Name}{(Momentum > 0 ? " momentum" : "")}{(Nesterov ? " nesterov" : "")}";
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>

@@ -11,6 +11,9 @@ namespace Esp;
 /// </summary>
 static class FusedRun
 {
+    /// <summary>Whether <paramref name="optimizer"/> has a fused update (Esp's own optimizers do).</summary>
+    public static bool Supports(Optimizer optimizer) => optimizer is Adam or AdamW or RmsProp or Sgd;
+
     public static RunRecord Execute(int run, Experiment x, Action<string> log) =>
         x.Problem.Precision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log) : FusedRun<float>.Execute(run, x, log);
 }
@@ -26,7 +29,7 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             AdamW w => Train(run, x, log, new AdamUpdate<T>(new Adam(w.Lr, w.Beta1, w.Beta2, w.Eps, w.WeightDecay, w.BiasCorrection), decoupled: true, length)),
             RmsProp r => Train(run, x, log, new RmsPropUpdate<T>(r, length)),
             Sgd s => Train(run, x, log, new SgdUpdate<T>(s, length)),
-            _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}: run it with EngineOptions.Backend = Backend.Tensors"),
+            _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}"),
         };
     }
 
