@@ -33,6 +33,7 @@ public class EngineBatchingTests
         {
             Run(new Adam(Beta2: 0.8)), Run(new Adam(Beta2: 0.9), seed: 1),
             Run(new RmsProp()), Run(new RmsProp(Centered: true)),          // different kernels
+            Run(new Adam(WeightDecay: 0.01), seed: 4),                     // weight decay on: another kernel
             Run(new Adam()) with { Problem = new QuadraticProblem(N: 200, D: 90) }, // different D
             Run(new Adam(), seed: 2) with { BatchSize = 25 },              // different batch size
             Run(new Adam(Eps: 1e-3), seed: 3),
@@ -40,7 +41,7 @@ public class EngineBatchingTests
         var options = new EngineOptions(Backend: Backend.Tensors);
 
         var batches = BatchPlan.Make(grid, options);
-        Assert.Equal([[0, 1, 6], [2], [3], [4], [5]], batches.Select(b => b.Indices.ToArray()));
+        Assert.Equal([[0, 1, 7], [2], [3], [4], [5], [6]], batches.Select(b => b.Indices.ToArray()));
         Assert.All(batches, b => Assert.Equal(Backend.Tensors, b.Backend));
 
         var results = Engine.Run(grid, options: options);
@@ -56,7 +57,9 @@ public class EngineBatchingTests
         var options = new EngineOptions(MemoryBudgetBytes: perRun * 7 / 2, Backend: Backend.Tensors);
 
         Assert.Equal([3, 3, 2], BatchPlan.Make(grid, options).Select(b => b.Indices.Count));
-        Assert.Equal([8], BatchPlan.Make(grid, options with { Backend = Backend.Fused }).Select(b => b.Indices.Count));
+        // A fused batch holds one run per thread in flight: the budget caps its threads instead.
+        var fused = Assert.Single(BatchPlan.Make(grid, new EngineOptions(MemoryBudgetBytes: BatchPlan.MemoryPerRun(grid[0], Backend.Fused) * 7 / 2, Threads: 8)));
+        Assert.Equal((Backend.Fused, 8, 3), (fused.Backend, fused.Indices.Count, fused.Parallel));
     }
 
     [Fact]
@@ -80,11 +83,15 @@ public class EngineBatchingTests
     public void Invalid_options_name_the_field_the_value_and_the_fix()
     {
         var x = Run(new Adam());
-        string Error(EngineOptions o) => Assert.Throws<InvalidExperimentException>(() => Engine.Run([x], options: o)).Message;
+        string Error(EngineOptions o, Experiment? e = null) =>
+            Assert.Throws<InvalidExperimentException>(() => Engine.Run([e ?? x], options: o)).Message;
 
         Assert.Contains("EngineOptions.RunsPerBatch must be >= 1, got 0", Error(new(RunsPerBatch: 0)));
         Assert.Contains("EngineOptions.Threads must be >= 1, got -2", Error(new(Threads: -2)));
         Assert.Contains("EngineOptions.MemoryBudgetBytes must be > 0, got 0", Error(new(MemoryBudgetBytes: 0)));
+        Assert.Contains("EngineOptions.Backend must be Auto, Fused or Tensors, got 7", Error(new(Backend: (Backend)7)));
+        Assert.Contains("Experiment.Epochs x steps per epoch must be at most 2147483647 steps, got 30000000 x 100",
+            Error(EngineOptions.Default, x with { Epochs = 30_000_000, BatchSize = 2 }));
         // Without CUDA, Experiment.Device "cuda" is refused first; the plan's own rule is checked directly.
         Assert.Contains("experiment 0: EngineOptions.Backend = Fused runs on the CPU only, but Experiment.Device is \"cuda\"",
             Assert.Throws<InvalidExperimentException>(() => BatchPlan.Make([x with { Device = "cuda" }], new(Backend: Backend.Fused))).Message);

@@ -9,12 +9,14 @@ public class NewOptimizerTests
         public override string Name => "sign_descent";
         public override IEnumerable<string> Errors() => LrErrors();
         public override IEnumerable<(string, object)> Settings() => [("optimizer", Name), ("lr", Lr)];
-        public override OptimizerState Init(Tensor param) => new State();
+        public override OptimizerState Init(Tensor param) =>
+            param.dim() == 1 ? new State() : throw new ArgumentException($"one run's parameters are [D], got [{string.Join(", ", param.shape)}]");
 
         sealed class State : OptimizerState
         {
             public override Tensor Step(Tensor grad, Tensor param, IReadOnlyList<double> lr)
             {
+                if (grad.dim() != 1 || lr.Count != 1) throw new ArgumentException("a one-run state gets [D] tensors and one lr");
                 using var k = new Scalars();
                 StepCount++;
                 return grad.sign().mul_(k[-lr[0]]);

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using Xunit.Abstractions;
 
-/// <summary>The paper's problem at full size (N = D = 10 000, batch 100, 10 epochs) and a long run's memory.</summary>
+/// <summary>
+/// The paper's problem at full size (N = D = 10 000, batch 100, 10 epochs) and a long run's memory. Resident
+/// memory is the whole process's, so these run alone, not beside other test classes.
+/// </summary>
+[Collection(RunsAlone.Name)]
 public class PaperScaleTests(ITestOutputHelper output)
 {
     [Fact]
@@ -58,4 +62,11 @@ public class PaperScaleTests(ITestOutputHelper output)
         self.Refresh();
         return self.WorkingSet64;
     }
+}
+
+/// <summary>Tests that measure the whole process run in this collection, with nothing else running.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunsAlone
+{
+    public const string Name = "runs alone";
 }

@@ -34,6 +34,8 @@ public sealed record Experiment(
         if (Seed < 0) yield return $"Experiment.Seed must be >= 0, got {Seed}: use any non-negative integer";
         foreach (var e in DeviceErrors(Device)) yield return e;
         if (BatchSize < 1 || BatchSize > Problem.N) yield break; // the probe checks below need a valid batch size
+        if ((long)Epochs * StepsPerEpoch > int.MaxValue)
+            yield return $"Experiment.Epochs x steps per epoch must be at most {int.MaxValue} steps, got {Epochs} x {StepsPerEpoch}: use fewer epochs or a larger BatchSize";
         var p = Recorded;
         if (p.TrackedBatch is int b && (b < 1 || b > StepsPerEpoch))
             yield return $"Probes.TrackedBatch must be in [1, {StepsPerEpoch}] (batches per epoch), got {b}: use e.g. {StepsPerEpoch} for the epoch's last batch";

@@ -1,14 +1,14 @@
 namespace Esp;
 
-/// <summary>A batch of runs and the backend that runs them; Indices point into the grid.</summary>
-sealed record RunBatch(Backend Backend, IReadOnlyList<int> Indices);
+/// <summary>A batch of runs, the backend that runs them and how many run at once (Indices point into the grid).</summary>
+sealed record RunBatch(Backend Backend, IReadOnlyList<int> Indices, int Parallel);
 
 /// <summary>
 /// Splits a grid into batches. Runs share a tensor batch when they share what a single computation needs
 /// (device, N, D, precision, epochs, batch size, drop-last, optimizer kernel and probes); anything else runs
-/// in another batch, without the user having to know. Every run can share a fused (CPU) batch. Batches are
-/// capped by EngineOptions.RunsPerBatch and by the memory budget; a request that cannot fit is an error
-/// before any compute.
+/// in another batch, without the user having to know. Every run can share a fused (CPU) batch. Tensor batches
+/// are capped by EngineOptions.RunsPerBatch and by the memory budget (a request that cannot fit is an error
+/// before any compute); fused batches by RunsPerBatch, and the budget caps how many of their runs are in flight.
 /// </summary>
 static class BatchPlan
 {
@@ -23,17 +23,23 @@ static class BatchPlan
         {
             var backend = options.BackendFor(group.First().x);
             var (bytes, largest) = group.Select(e => (Bytes: MemoryPerRun(e.x, backend), Index: e.i)).MaxBy(e => e.Bytes);
-            int cap = Capacity(bytes, largest, grid[largest], backend, options);
-            batches.AddRange(group.Select(e => e.i).Chunk(cap).Select(indices => new RunBatch(backend, indices)));
+            int fits = RunsThatFit(bytes, largest, grid[largest], options.Budget);
+            // A tensor batch holds all of its runs at once, so the budget bounds its size; a fused batch holds one
+            // run per thread in flight, so the budget bounds its threads.
+            int size = backend == Backend.Tensors ? TensorBatchSize(fits, bytes, largest, options) : options.RunsPerBatch ?? int.MaxValue;
+            int parallel = backend == Backend.Tensors ? size : Math.Min(options.ThreadCount, fits);
+            batches.AddRange(group.Select(e => e.i).Chunk(size)
+                .Select(indices => new RunBatch(backend, indices, Math.Min(parallel, indices.Length))));
         }
         return batches;
     }
 
     /// <summary>
     /// Approximate bytes one run holds while it runs. Fused: its coefficients, sample order, x, gradients and
-    /// up to three moment arrays, and its recorded columns. Tensors: the coefficients twice (the epoch's
-    /// gathered copy), about a dozen D-sized tensors (x, moments, gradient, the step's temporaries), the
-    /// epoch's device buffer and the recorded columns.
+    /// up to three moment arrays, and its recorded columns. Tensors: the coefficients on the host (as drawn) and
+    /// on the device twice (the epoch's gathered copy), the epoch's visiting order (host and int64 device copy),
+    /// the batch losses' float64 copies, about a dozen D-sized tensors (x, moments, gradient, the step's
+    /// temporaries), the epoch's value buffer (device and two host copies) and the recorded columns.
     /// </summary>
     public static long MemoryPerRun(Experiment x, Backend backend)
     {
@@ -41,25 +47,26 @@ static class BatchPlan
         long columns = StepColumns.For(x.Recorded).Names.Count, recorded = 8L * columns * x.TotalSteps;
         return backend == Backend.Fused
             ? n * (3 * size + 4 + 8) + 6 * d * size + recorded
-            : 2 * n * (3 * size + 8) + 12 * d * size + 8L * columns * x.StepsPerEpoch + recorded;
+            : n * (28 + 2 * (3 * size + 8) + 8 + 8 + 16) + 12 * d * size + 3 * 8L * columns * x.StepsPerEpoch + recorded;
     }
 
-    static int Capacity(long bytesPerRun, int index, Experiment x, Backend backend, EngineOptions options)
+    static int RunsThatFit(long bytesPerRun, int index, Experiment x, long budget)
     {
-        long budget = options.Budget;
-        // A fused batch holds at most one run per thread in flight; a tensor batch holds all of its runs at once.
-        long inFlight(int runs) => bytesPerRun * (backend == Backend.Fused ? Math.Min(runs, options.ThreadCount) : runs);
-        if (inFlight(1) > budget)
+        if (bytesPerRun > budget)
             throw new InvalidExperimentException([
                 $"experiment {index} needs about {Show(bytesPerRun)} for one run (N = {x.Problem.N}, D = {x.Problem.D}, " +
                 $"{x.Settings().First(s => s.Column == "precision").Value}), over the memory budget of {Show(budget)}: " +
                 "raise EngineOptions.MemoryBudgetBytes or shrink the problem"]);
-        int fits = (int)Math.Min(int.MaxValue, budget / bytesPerRun);
-        if (options.RunsPerBatch is not int asked) return backend == Backend.Fused ? int.MaxValue : fits;
-        if (inFlight(asked) > budget)
+        return (int)Math.Min(int.MaxValue, budget / bytesPerRun);
+    }
+
+    static int TensorBatchSize(int fits, long bytesPerRun, int index, EngineOptions options)
+    {
+        if (options.RunsPerBatch is not int asked) return fits;
+        if (asked > fits)
             throw new InvalidExperimentException([
-                $"EngineOptions.RunsPerBatch = {asked} needs about {Show(inFlight(asked))} ({Show(bytesPerRun)} per run like experiment {index}), " +
-                $"over the memory budget of {Show(budget)}: use RunsPerBatch <= {fits}, leave it null to size batches from the budget, " +
+                $"EngineOptions.RunsPerBatch = {asked} needs about {Show(asked * bytesPerRun)} ({Show(bytesPerRun)} per run like experiment {index}), " +
+                $"over the memory budget of {Show(options.Budget)}: use RunsPerBatch <= {fits}, leave it null to size batches from the budget, " +
                 "or raise EngineOptions.MemoryBudgetBytes"]);
         return asked;
     }

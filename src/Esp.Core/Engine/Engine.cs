@@ -34,7 +34,7 @@ public static class Engine
         {
             var runs = batch.Indices.Select(i => (firstRun + i, grid[i])).ToList();
             if (batch.Backend == Backend.Fused)
-                FusedBatch.Execute(runs, options.ThreadCount, Log, (k, record) => Done(batch.Indices[k], record));
+                FusedBatch.Execute(runs, batch.Parallel, Log, (k, record) => Done(batch.Indices[k], record));
             else
                 foreach (var (record, k) in TensorBatch.Execute(runs, Log).Select((r, k) => (r, k)))
                     Done(batch.Indices[k], record);

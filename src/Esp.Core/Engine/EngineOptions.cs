@@ -12,10 +12,11 @@ public enum Backend
 }
 
 /// <summary>
-/// How the engine schedules a grid. RunsPerBatch caps how many runs share one batch (null: as many as the
-/// memory budget allows); MemoryBudgetBytes bounds the memory a batch may hold at once (null: a quarter of
-/// the memory available to this process; it is not read off a GPU, so set it for large grids on one);
-/// Threads is the number of CPU cores the fused backend uses (null: all).
+/// How the engine schedules a grid. RunsPerBatch caps how many runs share one batch (null: on the tensor path
+/// as many as the memory budget allows, on the CPU the whole grid); MemoryBudgetBytes bounds the memory runs
+/// hold at once (null: a quarter of the memory available to this process; it is not read off a GPU, so set it
+/// for large grids on one): it sizes tensor batches and caps how many fused runs are in flight; Threads is the
+/// number of CPU cores the fused backend uses (null: all).
 /// </summary>
 public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetBytes = null, int? Threads = null,
     Backend Backend = Backend.Auto)
@@ -36,6 +37,8 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
             yield return $"EngineOptions.RunsPerBatch must be >= 1, got {RunsPerBatch}: use e.g. 64, or null to size batches from the memory budget";
         if (MemoryBudgetBytes is <= 0)
             yield return $"EngineOptions.MemoryBudgetBytes must be > 0, got {MemoryBudgetBytes}: use e.g. 4L << 30 (4 GiB), or null for a quarter of available memory";
+        if (!Enum.IsDefined(Backend))
+            yield return $"EngineOptions.Backend must be Auto, Fused or Tensors, got {(int)Backend}: use Backend.Auto";
         if (Threads is < 1)
             yield return $"EngineOptions.Threads must be >= 1, got {Threads}: use e.g. {Environment.ProcessorCount} (this machine's cores), or null for all";
     }

@@ -27,7 +27,7 @@ public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0
 
     public override OptimizerState Init(Tensor param) => InitRuns([this], param);
 
-    internal override string Kernel => Name;
+    internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}";
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
         new AdamState(runs.Cast<Adam>().ToList(), param, decoupledDecay: false);
@@ -48,7 +48,7 @@ public sealed record AdamW(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 
 
     public override OptimizerState Init(Tensor param) => InitRuns([this], param);
 
-    internal override string Kernel => Name;
+    internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}";
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
         new AdamState(runs.Cast<AdamW>().Select(w => w.AsAdam).ToList(), param, decoupledDecay: true);

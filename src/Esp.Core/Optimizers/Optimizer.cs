@@ -34,7 +34,7 @@ public abstract record Optimizer(double Lr)
 
     /// <summary>One state for a batch of runs (all of this type and <see cref="Kernel"/>), on parameters [R, D].</summary>
     internal virtual OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, torch.Tensor param) => runs.Count == 1
-        ? runs[0].Init(param)
+        ? new OneRunState(runs[0].Init(param[0]))
         : throw new InvalidOperationException($"{GetType().Name} steps one run at a time (it has no Kernel), got {runs.Count}");
 
     protected IEnumerable<string> LrErrors() =>
@@ -62,7 +62,8 @@ public abstract class OptimizerState : IDisposable
     /// The returned tensor belongs to the caller's dispose scope.</summary>
     public torch.Tensor Step(torch.Tensor grad, torch.Tensor param, double lr) => Step(grad, param, [lr]);
 
-    /// <summary>The same for a batch: <paramref name="lr"/> holds each run's learning rate at this step.</summary>
+    /// <summary>The same for a batch ([R, D] tensors): <paramref name="lr"/> holds each run's learning rate at this
+    /// step. A state of one run (an optimizer without a Kernel) gets [D] tensors and a single learning rate.</summary>
     public abstract torch.Tensor Step(torch.Tensor grad, torch.Tensor param, IReadOnlyList<double> lr);
 
     protected abstract IEnumerable<IDisposable> Buffers();
@@ -71,4 +72,20 @@ public abstract class OptimizerState : IDisposable
     {
         foreach (var t in Buffers()) t.Dispose();
     }
+}
+
+/// <summary>A state written for one run, seen by the engine as a batch of one: [1, D] tensors are handed to it as [D].</summary>
+sealed class OneRunState(OptimizerState inner) : OptimizerState
+{
+    public override torch.Tensor? M => inner.M?.unsqueeze(0);
+    public override torch.Tensor? V => inner.V?.unsqueeze(0);
+
+    public override torch.Tensor Step(torch.Tensor grad, torch.Tensor param, IReadOnlyList<double> lr)
+    {
+        var delta = inner.Step(grad[0], param[0], lr);
+        StepCount = inner.StepCount;
+        return delta.unsqueeze(0);
+    }
+
+    protected override IEnumerable<IDisposable> Buffers() => [inner];
 }

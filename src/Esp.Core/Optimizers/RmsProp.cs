@@ -24,7 +24,7 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
 
     public override OptimizerState Init(Tensor param) => InitRuns([this], param);
 
-    internal override string Kernel => $"{Name}{(Centered ? " centered" : "")}{(Momentum > 0 ? " momentum" : "")}";
+    internal override string Kernel => $"{Name}{(Centered ? " centered" : "")}{(Momentum > 0 ? " momentum" : "")}{(WeightDecay != 0 ? " decay" : "")}";
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
         new State(runs.Cast<RmsProp>().ToList(), param);

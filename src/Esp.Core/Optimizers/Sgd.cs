@@ -22,7 +22,7 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
 
     public override OptimizerState Init(Tensor param) => InitRuns([this], param);
 
-    internal override string Kernel => $"{Name}{(Momentum > 0 ? " momentum" : "")}{(Nesterov ? " nesterov" : "")}";
+    internal override string Kernel => $"{Name}{(Momentum > 0 ? " momentum" : "")}{(Nesterov ? " nesterov" : "")}{(WeightDecay != 0 ? " decay" : "")}";
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
         new State(runs.Cast<Sgd>().ToList(), param);

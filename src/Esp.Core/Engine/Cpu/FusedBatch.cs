@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace Esp;
 
 /// <summary>
@@ -8,7 +10,17 @@ namespace Esp;
 static class FusedBatch
 {
     public static void Execute(IReadOnlyList<(int Run, Experiment X)> batch, int threads, Action<string> log,
-        Action<int, RunRecord> done) =>
-        Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            i => done(i, FusedRun.Execute(batch[i].Run, batch[i].X, log)));
+        Action<int, RunRecord> done)
+    {
+        try
+        {
+            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                i => done(i, FusedRun.Execute(batch[i].Run, batch[i].X, log)));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // the exception a run (or a progress callback) threw, as it would surface from a single thread
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+    }
 }

@@ -91,6 +91,7 @@ static class TensorBatch
                 }
             }
             ReadBack(recorded, epochStart, epoch);
+            if (stoppedAt.All(steps => steps is not null)) break; // every run has diverged
             if (p.EpochEndFullLoss)
             {
                 var fullLoss = allFunctions.Loss(theta).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
