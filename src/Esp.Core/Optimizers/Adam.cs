@@ -67,7 +67,7 @@ sealed class AdamState : OptimizerState
     public AdamState(IReadOnlyList<Adam> list, Tensor param, bool decoupledDecay)
     {
         runs = new PerRun<Adam>(list, param);
-        (this.decoupledDecay, decays) = (decoupledDecay, runs.Any(a => a.WeightDecay));
+        (this.decoupledDecay, decays) = (decoupledDecay, list[0].WeightDecay != 0);
         (m, v) = (zeros_like(param).DetachFromDisposeScope(), zeros_like(param).DetachFromDisposeScope());
         (beta1, oneMinusBeta1) = (runs.Constant(a => a.Beta1), runs.Constant(a => 1 - a.Beta1));
         (beta2, oneMinusBeta2) = (runs.Constant(a => a.Beta2), runs.Constant(a => 1 - a.Beta2));

@@ -36,9 +36,6 @@ sealed class PerRun<TOptimizer> : IDisposable
         return t;
     }
 
-    /// <summary>Whether any run has a non-zero <paramref name="value"/> (e.g. weight decay): else its term is skipped.</summary>
-    public bool Any(Func<TOptimizer, double> value) => runs.Any(r => value(r) != 0);
-
     public void Dispose()
     {
         foreach (var t in constants) t.Dispose();

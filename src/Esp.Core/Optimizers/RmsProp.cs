@@ -39,7 +39,7 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
         public State(IReadOnlyList<RmsProp> list, Tensor param)
         {
             runs = new PerRun<RmsProp>(list, param);
-            (decays, centered, momentum) = (runs.Any(r => r.WeightDecay), list[0].Centered, list[0].Momentum > 0);
+            (decays, centered, momentum) = (list[0].WeightDecay != 0, list[0].Centered, list[0].Momentum > 0);
             v = zeros_like(param).DetachFromDisposeScope();
             gradMean = zeros_like(param).DetachFromDisposeScope();
             buffer = zeros_like(param).DetachFromDisposeScope();

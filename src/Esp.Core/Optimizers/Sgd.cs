@@ -37,7 +37,7 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
         public State(IReadOnlyList<Sgd> list, Tensor param)
         {
             runs = new PerRun<Sgd>(list, param);
-            (decays, momentum, nesterov) = (runs.Any(s => s.WeightDecay), list[0].Momentum > 0, list[0].Nesterov);
+            (decays, momentum, nesterov) = (list[0].WeightDecay != 0, list[0].Momentum > 0, list[0].Nesterov);
             buffer = zeros_like(param).DetachFromDisposeScope();
             weightDecay = runs.Constant(s => s.WeightDecay);
             (momentumFactor, undamped) = (runs.Constant(s => s.Momentum), runs.Constant(s => 1 - s.Dampening));

@@ -26,7 +26,7 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         return x.Optimizer switch
         {
             Adam a => Train(run, x, log, new AdamUpdate<T>(a, decoupled: false, length)),
-            AdamW w => Train(run, x, log, new AdamUpdate<T>(new Adam(w.Lr, w.Beta1, w.Beta2, w.Eps, w.WeightDecay, w.BiasCorrection), decoupled: true, length)),
+            AdamW w => Train(run, x, log, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
             RmsProp r => Train(run, x, log, new RmsPropUpdate<T>(r, length)),
             Sgd s => Train(run, x, log, new SgdUpdate<T>(s, length)),
             _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}"),
