@@ -25,15 +25,16 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         int length = Lanes.Padded<T>(x.Problem.D);
         return x.Optimizer switch
         {
-            Adam a => Train(run, x, log, new AdamUpdate<T>(a, decoupled: false, length)),
-            AdamW w => Train(run, x, log, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
-            RmsProp r => Train(run, x, log, new RmsPropUpdate<T>(r, length)),
-            Sgd s => Train(run, x, log, new SgdUpdate<T>(s, length)),
+            Adam a => Train(run, x, log, length, new AdamUpdate<T>(a, decoupled: false, length)),
+            AdamW w => Train(run, x, log, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
+            RmsProp r => Train(run, x, log, length, new RmsPropUpdate<T>(r, length)),
+            Sgd s => Train(run, x, log, length, new SgdUpdate<T>(s, length)),
             _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}"),
         };
     }
 
-    static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, TUpdate update)
+    /// <summary><paramref name="length"/>: D rounded up to whole vectors, the length of every dense array.</summary>
+    static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, int length, TUpdate update)
         where TUpdate : struct, IDenseUpdate<T>
     {
         var clock = Stopwatch.StartNew();
@@ -42,7 +43,6 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         var order = new SampleOrder(x.Sampler, x.Problem.N, x.BatchSize, Rng.For(x.Seed, "sampler"));
         var record = new RunLog(x);
         var columns = record.Columns;
-        int length = Lanes.Padded<T>(x.Problem.D);
         var theta = new T[length]; // padding coordinates stay 0, so every update leaves them at 0
         theta.AsSpan(0, x.Problem.D).Fill(T.CreateChecked(x.Problem.X0));
         var grad = new T[length];
