@@ -18,12 +18,23 @@ public sealed record CommandLine(
         steps.csv, runs.csv, <name>.html (figures, viewable offline) and manifest.json.
 
         options:
-          --out DIR     write results into DIR instead of results/<script name>/
+          --out DIR     write results into DIR instead of results/<script name>/ (relative to the
+                        current directory). Results replace DIR whole, so DIR must be new, empty, or
+                        a folder esp-script wrote (its manifest.json lists every file in it); the
+                        current directory, its ancestors, a repository root, a mount point or a
+                        folder holding other files are refused before anything runs
           --quick       ask the script to scale itself down (smoke tests); scripts read Args.Quick
           --seed N      base seed for the script's experiments (Args.Seed, default 0)
           --cache DIR   where compiled scripts are cached (default ~/.cache/esp/scripts)
           --help        print this text
           --NAME VALUE  any other value, read in the script with Args.Get("NAME", default)
+
+        Ctrl-C (SIGINT) or SIGTERM stops the runs at their next step, removes the temporary
+        output and keeps the previous results.
+
+        exit codes: 0 done, 1 the script does not compile, 2 it threw, 3 an invalid experiment
+        description (nothing ran), 64 a bad command line or --out folder (nothing ran),
+        130 stopped by SIGINT, 143 stopped by SIGTERM
         """;
 
     /// <summary>Parses the arguments, or returns the error to print with the usage text.</summary>

@@ -7,9 +7,11 @@ namespace Esp.Scripting;
 static class Manifest
 {
     public static string Json(CommandLine line, CompiledScript script, IReadOnlyList<RunRecord> runs,
-        DateTime started, double runSeconds) =>
+        DateTime started, double runSeconds, IReadOnlyList<string> files) =>
         JsonSerializer.Serialize(new
         {
+            written_by = ResultsFolder.WrittenBy, // with files: what a later run may replace (ResultsFolder)
+            files,
             script = line.Script,
             sources = script.SourceFiles.Select(f => new { file = Path.GetFileName(f), sha256 = Sha256(f) }),
             compiled_hash = script.Hash,

@@ -4,7 +4,7 @@ namespace Esp.Scripting;
 /// What a .csx script sees without any import: <c>Args</c> and <c>Run</c>, next to Esp's descriptions,
 /// Plot, Report and Deedle (imported by the host).
 /// </summary>
-public sealed class ScriptGlobals(ScriptArgs args, Progress progress)
+public sealed class ScriptGlobals(ScriptArgs args, Progress progress, CancellationToken cancel = default)
 {
     readonly List<RunRecord> records = [];
 
@@ -25,8 +25,9 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress)
         var grid = experiments.ToList();
         Experiment.ValidateAll(grid); // before the progress display starts
         progress.Start(grid);
-        var results = Engine.Run(grid, progress.Log, progress.RunDone, firstRun: records.Count, EngineOptions);
-        progress.Finish();
+        Results results;
+        try { results = Engine.Run(grid, progress.Log, progress.RunDone, firstRun: records.Count, EngineOptions, cancel); }
+        finally { progress.Finish(); } // ends the live line, also when interrupted
         records.AddRange(results.RunRecords);
         return results;
     }

@@ -5,7 +5,8 @@ namespace Esp.Scripting;
 /// <summary>
 /// Runs one script end to end: compile (or reuse the cached build), execute with Args and Run, then write
 /// steps.csv, runs.csv, the script's figures and manifest.json into a staging folder that replaces the
-/// results folder only when everything succeeded. Nothing is touched on failure.
+/// results folder only when everything succeeded. Nothing is touched on failure or interrupt, and a folder
+/// Esp did not write is refused before anything compiles (<see cref="ResultsFolder"/>).
 /// </summary>
 public static class ScriptRunner
 {
@@ -21,15 +22,27 @@ public static class ScriptRunner
             (usageError is null ? stdout : stderr).WriteLine(CommandLine.Usage);
             return usageError is null ? Ok : Usage;
         }
-        return Run(line, stdout, stderr, liveProgress).ExitCode;
+        using var interrupt = Interrupt.OnSignals(stderr);
+        return Run(line, stdout, stderr, liveProgress, interrupt).ExitCode;
     }
 
     /// <summary>What a script run did (for tests and the benchmark).</summary>
     public sealed record Outcome(int ExitCode, CompiledScript? Script, string? OutputFolder);
 
-    public static Outcome Run(CommandLine line, TextWriter stdout, TextWriter stderr, bool liveProgress = false)
+    public static Outcome Run(CommandLine line, TextWriter stdout, TextWriter stderr, bool liveProgress = false,
+        Interrupt? interrupt = null)
     {
         var started = DateTime.UtcNow;
+        var (folder, refusal) = ResultsFolder.Claim(line.OutputFolder, Directory.GetCurrentDirectory());
+        if (folder is null)
+        {
+            stderr.WriteLine($"esp-script: {refusal}");
+            stderr.WriteLine("esp-script: nothing ran; nothing was written");
+            return new Outcome(Usage, null, null);
+        }
+        using var claimed = folder;
+        using var ownInterrupt = interrupt is null ? new Interrupt(stderr) : null;
+        interrupt ??= ownInterrupt!;
         CompiledScript script;
         try
         {
@@ -50,21 +63,24 @@ public static class ScriptRunner
             ? $"esp-script: compiled {Path.GetFileName(line.Script)} in {script.CompileSeconds:F2} s"
             : $"esp-script: {Path.GetFileName(line.Script)} unchanged, using its cached build {script.Hash}");
 
-        var output = Path.GetFullPath(line.OutputFolder);
+        var output = folder.Path;
         var clock = Stopwatch.StartNew();
         try
         {
             AtomicFile.WriteFolder(output, staging =>
             {
+                interrupt.OnForcedExit(() => Directory.Delete(staging, recursive: true));
                 OutputFolder.Current = staging;
-                var globals = new ScriptGlobals(new ScriptArgs(line), new Progress(stderr, liveProgress));
+                var globals = new ScriptGlobals(new ScriptArgs(line), new Progress(stderr, liveProgress), interrupt.Token);
                 var previousOut = Console.Out;
                 Console.SetOut(stdout); // scripts print with Console.WriteLine
                 try { script.Run(globals).GetAwaiter().GetResult(); }
                 finally { Console.SetOut(previousOut); }
                 if (globals.Records.Count > 0) new Results(globals.Records).Save(staging);
+                interrupt.Token.ThrowIfCancellationRequested(); // a script that caught the cancellation still stops
                 AtomicFile.WriteText(Path.Combine(staging, "manifest.json"),
-                    Manifest.Json(line, script, globals.Records, started, clock.Elapsed.TotalSeconds));
+                    Manifest.Json(line, script, globals.Records, started, clock.Elapsed.TotalSeconds,
+                        Directory.EnumerateFileSystemEntries(staging).Select(Path.GetFileName).Order().ToList()!));
             });
         }
         catch (InvalidExperimentException e)
@@ -72,6 +88,12 @@ public static class ScriptRunner
             stderr.WriteLine($"esp-script: {e.Message}");
             stderr.WriteLine("esp-script: nothing ran; no results were written");
             return new Outcome(InvalidDescription, script, null);
+        }
+        catch (Exception e) when (interrupt.Signal is not null && IsCancellation(e))
+        {
+            stderr.WriteLine($"esp-script: stopped by {interrupt.SignalName} after {clock.Elapsed.TotalSeconds:F1} s; " +
+                $"temporary output removed, {Path.GetFileName(output)}/ left as it was");
+            return new Outcome(interrupt.ExitCode, script, null);
         }
         catch (Exception e)
         {
@@ -82,6 +104,9 @@ public static class ScriptRunner
         stdout.WriteLine($"esp-script: results in {Path.GetRelativePath(Directory.GetCurrentDirectory(), output)}/ ({clock.Elapsed.TotalSeconds:F1} s)");
         return new Outcome(Ok, script, output);
     }
+
+    static bool IsCancellation(Exception e) =>
+        e is OperationCanceledException || e.InnerException is { } inner && IsCancellation(inner);
 
     /// <summary>"fig19.csx(14): " for the innermost frame of the exception that lies in one of the script's files.</summary>
     static string ScriptLocation(Exception e, CompiledScript script)

@@ -11,9 +11,11 @@ public static class Engine
     /// "diverged" and its message is written to <paramref name="log"/> (stderr by default); the other runs go
     /// on. <paramref name="onRunDone"/> is called as each run finishes (one call at a time, in finishing order).
     /// Runs are numbered from <paramref name="firstRun"/> in the grid's order, and results keep that order.
+    /// Cancelling <paramref name="cancel"/> stops every run within a step and throws OperationCanceledException.
     /// </summary>
     public static Results Run(IEnumerable<Experiment> experiments, TextWriter? log = null,
-        Action<RunRecord>? onRunDone = null, int firstRun = 0, EngineOptions? options = null)
+        Action<RunRecord>? onRunDone = null, int firstRun = 0, EngineOptions? options = null,
+        CancellationToken cancel = default)
     {
         var grid = experiments.ToList();
         options ??= EngineOptions.Default;
@@ -34,9 +36,9 @@ public static class Engine
         {
             var runs = batch.Indices.Select(i => (firstRun + i, grid[i])).ToList();
             if (batch.Backend == Backend.Fused)
-                FusedBatch.Execute(runs, batch.Parallel, Log, (k, record) => Done(batch.Indices[k], record));
+                FusedBatch.Execute(runs, batch.Parallel, Log, cancel, (k, record) => Done(batch.Indices[k], record));
             else
-                foreach (var (record, k) in TensorBatch.Execute(runs, Log).Select((r, k) => (r, k)))
+                foreach (var (record, k) in TensorBatch.Execute(runs, Log, cancel).Select((r, k) => (r, k)))
                     Done(batch.Indices[k], record);
         }
         return new Results(records);

@@ -10,12 +10,16 @@ namespace Esp;
 static class FusedBatch
 {
     public static void Execute(IReadOnlyList<(int Run, Experiment X)> batch, int threads, Action<string> log,
-        Action<int, RunRecord> done)
+        CancellationToken cancel, Action<int, RunRecord> done)
     {
         try
         {
-            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                i => done(i, FusedRun.Execute(batch[i].Run, batch[i].X, log)));
+            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel },
+                i => done(i, FusedRun.Execute(batch[i].Run, batch[i].X, log, cancel)));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Any(inner => inner is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancel); // every core stopped at its next step
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {

@@ -14,27 +14,27 @@ static class FusedRun
     /// <summary>Whether <paramref name="optimizer"/> has a fused update (Esp's own optimizers do).</summary>
     public static bool Supports(Optimizer optimizer) => optimizer is Adam or AdamW or RmsProp or Sgd;
 
-    public static RunRecord Execute(int run, Experiment x, Action<string> log) =>
-        x.Problem.Precision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log) : FusedRun<float>.Execute(run, x, log);
+    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default) =>
+        x.Problem.Precision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log, cancel) : FusedRun<float>.Execute(run, x, log, cancel);
 }
 
 static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static RunRecord Execute(int run, Experiment x, Action<string> log)
+    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel)
     {
         int length = Lanes.Padded<T>(x.Problem.D);
         return x.Optimizer switch
         {
-            Adam a => Train(run, x, log, length, new AdamUpdate<T>(a, decoupled: false, length)),
-            AdamW w => Train(run, x, log, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
-            RmsProp r => Train(run, x, log, length, new RmsPropUpdate<T>(r, length)),
-            Sgd s => Train(run, x, log, length, new SgdUpdate<T>(s, length)),
+            Adam a => Train(run, x, log, cancel, length, new AdamUpdate<T>(a, decoupled: false, length)),
+            AdamW w => Train(run, x, log, cancel, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
+            RmsProp r => Train(run, x, log, cancel, length, new RmsPropUpdate<T>(r, length)),
+            Sgd s => Train(run, x, log, cancel, length, new SgdUpdate<T>(s, length)),
             _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}"),
         };
     }
 
     /// <summary><paramref name="length"/>: D rounded up to whole vectors, the length of every dense array.</summary>
-    static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, int length, TUpdate update)
+    static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, CancellationToken cancel, int length, TUpdate update)
         where TUpdate : struct, IDenseUpdate<T>
     {
         var clock = Stopwatch.StartNew();
@@ -56,6 +56,7 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (p.BatchLossesAtEpochStart.Contains(epoch)) record.AddBatchLosses(epoch, problem.BatchLosses(batches, theta));
             for (int s = 0; s < batches.Length; s++, t++)
             {
+                cancel.ThrowIfCancellationRequested();
                 double lr = x.Optimizer.Lr * x.LrSchedule.Factor(t, x.TotalSteps);
                 update.Prepare(lr, t + 1);
                 double loss = double.CreateChecked(problem.LossAndGrad(batches[s], theta, grad));

@@ -14,7 +14,7 @@ namespace Esp;
 /// </summary>
 static class TensorBatch
 {
-    public static RunRecord[] Execute(IReadOnlyList<(int Run, Experiment X)> batch, Action<string> log)
+    public static RunRecord[] Execute(IReadOnlyList<(int Run, Experiment X)> batch, Action<string> log, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
         var first = batch[0].X;
@@ -54,6 +54,7 @@ static class TensorBatch
             int epochStart = t;
             for (int s = 0; s < epochData.Count; s++, t++)
             {
+                cancel.ThrowIfCancellationRequested();
                 using var stepScope = NewDisposeScope();
                 var lr = batch.Select(r => r.X.Optimizer.Lr * r.X.LrSchedule.Factor(t, r.X.TotalSteps)).ToArray();
                 for (int r = 0; r < runs; r++) logs[r].Set(columns.Lr, t, lr[r]);

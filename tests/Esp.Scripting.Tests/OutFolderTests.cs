@@ -1,0 +1,178 @@
+using System.Diagnostics;
+
+/// <summary>
+/// `--out` never loses a file: esp-script replaces only a new or empty folder or one it wrote itself, refuses
+/// everything else before compiling, and an interrupt leaves the previous results and no temporary folder.
+/// The dangerous cases run the real tool as a separate process in a throwaway folder.
+/// </summary>
+[Collection("esp-script")]
+public sealed class OutFolderTests : IDisposable
+{
+    readonly Scratch scratch = new();
+    public void Dispose() => scratch.Dispose();
+
+    const string Small = """
+        var x = new Experiment(new QuadraticProblem(N: 200, D: 200), new Adam(Beta2: 0.8), Sampler.Shuffle, Epochs: 4, BatchSize: 20);
+        Run(x);
+        """;
+
+    /// <summary>A throwaway checkout-like folder: a .git directory and some of the user's files.</summary>
+    string Checkout()
+    {
+        var root = Path.Combine(scratch.Folder, "checkout");
+        Directory.CreateDirectory(Path.Combine(root, ".git", "objects"));
+        File.WriteAllText(Path.Combine(root, ".git", "HEAD"), "ref: refs/heads/main\n");
+        Directory.CreateDirectory(Path.Combine(root, "src"));
+        File.WriteAllText(Path.Combine(root, "src", "work.cs"), "// a user's file\n");
+        File.WriteAllText(Path.Combine(root, "small.csx"), Small);
+        return root;
+    }
+
+    static string[] Tree(string root) =>
+        Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(root, p)).Order().ToArray();
+
+    [Theory]
+    [InlineData(".", "is the current directory")]
+    [InlineData("src/..", "is the current directory")]
+    [InlineData("..", "is an ancestor of the current directory")]
+    [InlineData("src", "holds files that Esp did not write (no Esp manifest.json there; it holds work.cs)")]
+    [InlineData("small.csx", "is a file, not a folder")]
+    public void A_real_esp_script_refuses_an_out_folder_it_would_destroy_and_leaves_the_checkout_whole(string outFolder, string why)
+    {
+        var root = Checkout();
+        var before = Tree(root);
+        var parentBefore = Tree(scratch.Folder);
+
+        var (code, _, err) = EspProcess.Run(root, "small.csx", "--out", outFolder, "--cache", scratch.Cache);
+
+        Assert.Equal(64, code);
+        Assert.Contains($"esp-script: --out {outFolder}: ", err);
+        Assert.Contains(why, err);
+        Assert.Contains("nothing ran; nothing was written", err);
+        Assert.Equal(before, Tree(root));
+        Assert.Equal(parentBefore, Tree(scratch.Folder));
+    }
+
+    [Fact]
+    public void A_repository_root_a_mount_point_and_a_folder_of_the_users_are_refused_before_compiling()
+    {
+        var root = Checkout();
+        var keep = Path.Combine(scratch.Folder, "mine");
+        Directory.CreateDirectory(keep);
+        File.WriteAllText(Path.Combine(keep, "keep.txt"), "precious\n");
+        var broken = scratch.Write("broken.csx", "var a = ;\n"); // a refusal must come before the compile error
+
+        Assert.Contains("is the root of a repository", RefusalOf(broken, root));
+        Assert.Contains("/proc is a mount point", RefusalOf(broken, "/proc"));
+        Assert.Contains("holds files that Esp did not write (no Esp manifest.json there; it holds keep.txt)", RefusalOf(broken, keep));
+        Assert.Equal("precious\n", File.ReadAllText(Path.Combine(keep, "keep.txt")));
+        Assert.Equal(Tree(root), Tree(Checkout()));
+    }
+
+    string RefusalOf(string script, string outFolder)
+    {
+        var (code, _, err, _) = scratch.Run(script, outFolder);
+        Assert.Equal(ScriptRunner.Usage, code);
+        Assert.DoesNotContain("error CS", err);
+        return err;
+    }
+
+    [Fact]
+    public void Esp_replaces_its_own_results_but_not_a_file_someone_added_to_them()
+    {
+        var script = scratch.Write("small.csx", Small);
+        var outFolder = Path.Combine(scratch.Folder, "results", "small");
+        Assert.Equal(0, scratch.Run(script, outFolder).Code);
+        Assert.Equal(0, scratch.Run(script, outFolder).Code); // its own folder: replaced
+
+        File.WriteAllText(Path.Combine(outFolder, "notes.txt"), "my notes\n");
+        var (code, _, err, _) = scratch.Run(script, outFolder);
+
+        Assert.Equal(ScriptRunner.Usage, code);
+        Assert.Contains("holds files that Esp did not write (notes.txt; its manifest.json lists the rest)", err);
+        Assert.Equal("my notes\n", File.ReadAllText(Path.Combine(outFolder, "notes.txt")));
+    }
+
+    [Fact]
+    public void A_second_script_writing_the_same_folder_is_refused_while_the_first_holds_it()
+    {
+        var outFolder = Path.Combine(scratch.Folder, "results", "shared");
+        var (first, _) = ResultsFolder.Claim(outFolder, scratch.Folder);
+        Assert.NotNull(first);
+        using (first)
+        {
+            var (second, refusal) = ResultsFolder.Claim(outFolder, scratch.Folder);
+            Assert.Null(second);
+            Assert.Contains($"another esp-script is writing {outFolder} now", refusal);
+            Assert.Contains("wait for it to finish, or give this run another --out", refusal);
+        }
+        var (third, _) = ResultsFolder.Claim(outFolder, scratch.Folder); // released with the first
+        Assert.NotNull(third);
+        third!.Dispose();
+    }
+
+    [Theory]
+    [InlineData("INT", 130, "SIGINT")]
+    [InlineData("TERM", 143, "SIGTERM")]
+    public void An_interrupted_script_stops_promptly_keeps_the_previous_results_and_leaves_no_temporary_folder(
+        string signal, int exitCode, string name)
+    {
+        var root = scratch.Folder;
+        File.WriteAllText(Path.Combine(root, "long.csx"), """
+            var quick = new Experiment(new QuadraticProblem(N: 200, D: 200), new Adam(), Sampler.Shuffle, Epochs: 4, BatchSize: 20);
+            // about a minute of compute: the interrupt must not wait for it
+            var slow = new Experiment(new QuadraticProblem(N: 10000, D: 10000), new Adam(), Sampler.Shuffle, Epochs: 200000, BatchSize: 10000);
+            Run(Args.Get("slow", 0) == 1 ? slow : quick);
+            """);
+        Assert.Equal(0, EspProcess.Run(root, "long.csx", "--cache", scratch.Cache).Code);
+        var results = Path.Combine(root, "results", "long");
+        var previous = File.ReadAllText(Path.Combine(results, "steps.csv"));
+
+        var process = EspProcess.Start(root, "long.csx", "--cache", scratch.Cache, "--slow", "1");
+        var err = new System.Text.StringBuilder();
+        var running = new ManualResetEventSlim();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (err) err.AppendLine(e.Data);
+            if (e.Data?.Contains("using its cached build") == true) running.Set();
+        };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        Assert.True(running.Wait(TimeSpan.FromSeconds(60)), $"the script did not start: {err}");
+        Thread.Sleep(1000); // inside the engine's step loop
+        var clock = Stopwatch.StartNew();
+        Process.Start("kill", [$"-{signal}", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "esp-script did not stop after the signal");
+        process.WaitForExit(); // flushes the error stream
+
+        Assert.Equal(exitCode, process.ExitCode);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, Interrupt.Grace.TotalSeconds); // stopped by the engine, not the grace timer
+        Assert.Contains($"esp-script: {name} received: stopping the runs", err.ToString());
+        Assert.Contains($"esp-script: stopped by {name}", err.ToString());
+        Assert.Equal(previous, File.ReadAllText(Path.Combine(results, "steps.csv")));
+        Assert.Equal(["long"], Directory.GetFileSystemEntries(Path.Combine(root, "results")).Select(Path.GetFileName));
+    }
+}
+
+/// <summary>The esp-script tool run as its own process (the build next to the tests), for signals and working directories.</summary>
+static class EspProcess
+{
+    static string Tool => Path.ChangeExtension(typeof(ScriptRunner).Assembly.Location, ".dll");
+
+    public static Process Start(string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(Tool);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return Process.Start(info)!;
+    }
+
+    public static (int Code, string Out, string Err) Run(string workingDirectory, params string[] args)
+    {
+        using var process = Start(workingDirectory, args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var err = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, err);
+    }
+}
