@@ -34,7 +34,8 @@ static class NumPyBaseline
         var folder = Directory.CreateTempSubdirectory("esp-numpy-").FullName;
         try
         {
-            var data = QuadraticData.Draw(x.Problem, x.Seed);
+            var problem = (QuadraticProblem)x.Problem;
+            var data = QuadraticData.Draw(problem, x.Seed);
             var order = new SampleOrder(x.Sampler, x.Problem.N, x.BatchSize, Rng.For(x.Seed, "sampler"));
             var batches = Enumerable.Range(0, x.Epochs).SelectMany(order.NextEpoch).ToArray();
             void Write<T>(string name, IEnumerable<T> values) where T : unmanaged =>
@@ -44,7 +45,7 @@ static class NumPyBaseline
             var adam = (Adam)x.Optimizer;
             File.WriteAllText(Path.Combine(folder, "meta.json"), JsonSerializer.Serialize(new
             {
-                d = x.Problem.D, x0 = x.Problem.X0, lr = adam.Lr, beta1 = adam.Beta1, beta2 = adam.Beta2, eps = adam.Eps,
+                d = x.Problem.D, x0 = problem.X0, lr = adam.Lr, beta1 = adam.Beta1, beta2 = adam.Beta2, eps = adam.Eps,
                 batch_sizes = batches.Select(batch => batch.Length),
             }));
             var (code, _, error) = Exec($"\"{Script}\" replay \"{folder}\"");

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 public class NewOptimizerTests
 {
     /// <summary>Sign descent: dtheta = -lr sign(g), as a user would write it in a script.</summary>
-    sealed record SignDescent(double Lr = 0.01) : Optimizer(Lr)
+    internal sealed record SignDescent(double Lr = 0.01) : Optimizer(Lr)
     {
         public override string Name => "sign_descent";
         public override IEnumerable<string> Errors() => LrErrors();

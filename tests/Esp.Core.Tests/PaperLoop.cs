@@ -7,7 +7,7 @@ static class PaperLoop
 {
     public static double[] Losses(Experiment x)
     {
-        var p = x.Problem;
+        var p = (QuadraticProblem)x.Problem;
         var data = QuadraticData.Draw(p, x.Seed);
         var order = new SampleOrder(x.Sampler, p.N, x.BatchSize, Rng.For(x.Seed, "sampler"));
         var theta = Enumerable.Repeat(p.X0, p.D).ToArray();

@@ -1,12 +1,12 @@
 namespace Esp;
 
 /// <summary>
-/// One run: a problem, an optimizer, a sampler and a schedule, trained for Epochs epochs of batches of
-/// BatchSize functions, from Seed. Device is "cpu" or "cuda" / "cuda:N". The same experiment and seed
+/// One run: a problem (the quadratic problem or a network on data), an optimizer, a sampler and a schedule,
+/// trained for Epochs epochs of batches of BatchSize examples, from Seed. Device is "cpu" or "cuda" / "cuda:N". The same experiment and seed
 /// give the same numbers.
 /// </summary>
 public sealed record Experiment(
-    QuadraticProblem Problem,
+    Problem Problem,
     Optimizer Optimizer,
     Sampler Sampler,
     int Epochs = 10,
@@ -33,6 +33,8 @@ public sealed record Experiment(
             yield return $"Experiment.BatchSize must be in [1, N = {Problem.N}], got {BatchSize}: use e.g. {Math.Max(1, Problem.N / 100)}";
         if (Seed < 0) yield return $"Experiment.Seed must be >= 0, got {Seed}: use any non-negative integer";
         foreach (var e in DeviceErrors(Device)) yield return e;
+        if (Problem is Network { DecayOn: DecayOn.WeightsOnly } && !Optimizer.MasksDecay)
+            yield return $"Network.DecayOn = WeightsOnly needs an optimizer that can mask weight decay (Esp's Adam, AdamW, RmsProp, Sgd), got {Optimizer.GetType().Name}: use DecayOn.All";
         if (BatchSize < 1 || BatchSize > Problem.N) yield break; // the probe checks below need a valid batch size
         if ((long)Epochs * StepsPerEpoch > int.MaxValue)
             yield return $"Experiment.Epochs x steps per epoch must be at most {int.MaxValue} steps, got {Epochs} x {StepsPerEpoch}: use fewer epochs or a larger BatchSize";
@@ -69,6 +71,5 @@ public sealed record Experiment(
     public IEnumerable<(string Column, object Value)> Settings() =>
         Optimizer.Settings().Concat([
             ("sampler", (object)Sampler.Name), ("drop_last", Sampler.DropLast), ("batch_size", BatchSize),
-            ("seed", Seed), ("schedule", LrSchedule.Label), ("n", Problem.N), ("d", Problem.D),
-            ("precision", Problem.Precision == Precision.Float64 ? "float64" : "float32"), ("device", Device)]);
+            ("seed", Seed), ("schedule", LrSchedule.Label)]).Concat(Problem.Settings()).Append(("device", Device));
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace Esp;
 
@@ -6,6 +7,7 @@ namespace Esp;
 /// An immutable list that compares and prints by value, so that records holding lists
 /// (probe coordinates, epochs) keep value equality and a readable ToString.
 /// </summary>
+[CollectionBuilder(typeof(ValueList), nameof(ValueList.Create))]
 public readonly struct ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 {
     readonly T[]? items;
@@ -25,4 +27,10 @@ public readonly struct ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
     public static bool operator ==(ValueList<T> a, ValueList<T> b) => a.Equals(b);
     public static bool operator !=(ValueList<T> a, ValueList<T> b) => !a.Equals(b);
     public override string ToString() => "[" + string.Join(", ", this) + "]";
+}
+
+/// <summary>Lets a collection expression build a <see cref="ValueList{T}"/>: <c>new Mlp(784, [256, 128], 10)</c>.</summary>
+public static class ValueList
+{
+    public static ValueList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
 }

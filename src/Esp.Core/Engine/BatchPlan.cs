@@ -5,7 +5,8 @@ sealed record RunBatch(Backend Backend, IReadOnlyList<int> Indices, int Parallel
 
 /// <summary>
 /// Splits a grid into batches. Runs share a tensor batch when they share what a single computation needs
-/// (device, N, D, precision, epochs, batch size, drop-last, optimizer kernel and probes); anything else runs
+/// (device, the problem's batch key, epochs, batch size, drop-last, optimizer kernel and probes; networks
+/// run one per batch); anything else runs
 /// in another batch, without the user having to know. Every run can share a fused (CPU) batch. Tensor batches
 /// are capped by EngineOptions.RunsPerBatch and by the memory budget (a request that cannot fit is an error
 /// before any compute); fused batches by RunsPerBatch, and the budget caps how many of their runs are in flight.
@@ -36,18 +37,16 @@ static class BatchPlan
 
     /// <summary>
     /// Approximate bytes one run holds while it runs. Fused: its coefficients, sample order, x, gradients and
-    /// up to three moment arrays, and its recorded columns. Tensors: the coefficients on the host (as drawn) and
-    /// on the device twice (the epoch's gathered copy), the epoch's visiting order (host and int64 device copy),
-    /// the batch losses' float64 copies, about a dozen D-sized tensors (x, moments, gradient, the step's
-    /// temporaries), the epoch's value buffer (device and two host copies) and the recorded columns.
+    /// up to three moment arrays, and its recorded columns. Tensors: what the problem holds on the device
+    /// (<see cref="Problem.TensorBytesPerRun"/>), the epoch's value buffer (device and two host copies) and the
+    /// recorded columns.
     /// </summary>
     public static long MemoryPerRun(Experiment x, Backend backend)
     {
-        long n = x.Problem.N, d = x.Problem.D, size = x.Problem.Precision == Precision.Float64 ? 8 : 4;
         long columns = StepColumns.For(x.Recorded).Names.Count, recorded = 8L * columns * x.TotalSteps;
-        return backend == Backend.Fused
-            ? n * (3 * size + 4 + 8) + 6 * d * size + recorded
-            : n * (28 + 2 * (3 * size + 8) + 8 + 8 + 16) + 12 * d * size + 3 * 8L * columns * x.StepsPerEpoch + recorded;
+        if (backend == Backend.Tensors) return x.Problem.TensorBytesPerRun(x) + 3 * 8L * columns * x.StepsPerEpoch + recorded;
+        long n = x.Problem.N, d = x.Problem.D, size = x.Problem.Precision == Precision.Float64 ? 8 : 4;
+        return n * (3 * size + 4 + 8) + 6 * d * size + recorded;
     }
 
     static int RunsThatFit(long bytesPerRun, int index, Experiment x, long budget)
@@ -55,7 +54,7 @@ static class BatchPlan
         if (bytesPerRun > budget)
             throw new InvalidExperimentException([
                 $"experiment {index} needs about {Show(bytesPerRun)} for one run (N = {x.Problem.N}, D = {x.Problem.D}, " +
-                $"{x.Settings().First(s => s.Column == "precision").Value}), over the memory budget of {Show(budget)}: " +
+                $"{x.Problem.Precision.ToString().ToLowerInvariant()}), over the memory budget of {Show(budget)}: " +
                 "raise EngineOptions.MemoryBudgetBytes or shrink the problem"]);
         return (int)Math.Min(int.MaxValue, budget / bytesPerRun);
     }
@@ -73,7 +72,7 @@ static class BatchPlan
 
     static object GroupKey(Experiment x, int index, EngineOptions options) => options.BackendFor(x) == Backend.Fused
         ? Backend.Fused
-        : (x.Device, x.Problem.N, x.Problem.D, x.Problem.Precision, x.Epochs, x.BatchSize, x.Sampler.DropLast,
+        : (x.Device, x.Problem.BatchKey ?? $"run {index} alone", x.Epochs, x.BatchSize, x.Sampler.DropLast,
            x.Optimizer.Kernel ?? $"run {index} alone", x.Recorded);
 
     static IEnumerable<string> BackendErrors(Experiment x, int index, EngineOptions options)
@@ -81,7 +80,9 @@ static class BatchPlan
         if (options.BackendFor(x) != Backend.Fused) yield break;
         if (x.Device != "cpu")
             yield return $"experiment {index}: EngineOptions.Backend = Fused runs on the CPU only, but Experiment.Device is \"{x.Device}\": use Backend.Tensors (or Auto) for a GPU";
-        if (!FusedRun.Supports(x.Optimizer))
+        if (x.Problem is not QuadraticProblem)
+            yield return $"experiment {index}: EngineOptions.Backend = Fused runs the quadratic problem only, got {x.Problem.GetType().Name}: use Backend.Auto or Tensors";
+        else if (!FusedRun.Supports(x))
             yield return $"experiment {index}: EngineOptions.Backend = Fused has no fused update for {x.Optimizer.GetType().Name}: use Backend.Auto or Tensors";
     }
 

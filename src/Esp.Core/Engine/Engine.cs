@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace Esp;
 
 /// <summary>Runs experiments: validates the whole grid first, then runs it in batches and collects the results.</summary>
@@ -32,7 +34,15 @@ public static class Engine
             lock (gate) onRunDone?.Invoke(record);
         }
 
-        foreach (var batch in batches)
+        // Single-run CPU tensor batches (networks) run side by side, one core each: a small network cannot keep
+        // several cores busy with its own intra-op threads, but several runs can.
+        bool Alone(RunBatch b) => b.Backend == Backend.Tensors && b.Indices.Count == 1 && grid[b.Indices[0]].Device == "cpu";
+        var alone = batches.Where(Alone).ToList();
+        int threads = Math.Min(options.ThreadCount, alone.Count);
+        if (threads > 1) RunSideBySide(alone, threads);
+        var rest = threads > 1 ? batches.Where(b => !Alone(b)) : batches;
+
+        foreach (var batch in rest)
         {
             var runs = batch.Indices.Select(i => (firstRun + i, grid[i])).ToList();
             if (batch.Backend == Backend.Fused)
@@ -42,6 +52,15 @@ public static class Engine
                     Done(batch.Indices[k], record);
         }
         return new Results(records);
+
+        void RunSideBySide(IReadOnlyList<RunBatch> single, int threads) => Parallelism.ForEach(single.Count, threads, cancel, k =>
+        {
+            int i = single[k].Indices[0];
+            int before = torch.get_num_threads();
+            torch.set_num_threads(1); // per worker: libtorch's intra-op thread count is per calling thread
+            try { Done(i, TensorBatch.Execute([(firstRun + i, grid[i])], Log, cancel)[0]); }
+            finally { torch.set_num_threads(before); }
+        });
     }
 
     public static Results Run(params Experiment[] experiments) => Run((IEnumerable<Experiment>)experiments);

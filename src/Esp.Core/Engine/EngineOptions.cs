@@ -1,11 +1,11 @@
 namespace Esp;
 
-/// <summary>Which implementation runs a batch of quadratic-problem runs.</summary>
+/// <summary>Which implementation runs a batch of runs (networks always take the tensor path).</summary>
 public enum Backend
 {
-    /// <summary>Fused on the CPU, Tensors on a CUDA device or for an optimizer without a fused update.</summary>
+    /// <summary>Fused for the quadratic problem on the CPU, Tensors on a CUDA device, for networks or for an optimizer without a fused update.</summary>
     Auto,
-    /// <summary>Fused SIMD loops in C#, each CPU core taking whole runs (CPU only; the fastest there).</summary>
+    /// <summary>Fused SIMD loops in C#, each CPU core taking whole runs (the quadratic problem on the CPU only; the fastest there).</summary>
     Fused,
     /// <summary>One TorchSharp computation over [runs, D] tensors: the GPU path, also runnable on the CPU.</summary>
     Tensors,
@@ -29,7 +29,7 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
 
     /// <summary>The backend that runs <paramref name="x"/>.</summary>
     public Backend BackendFor(Experiment x) =>
-        Backend != Backend.Auto ? Backend : x.Device == "cpu" && FusedRun.Supports(x.Optimizer) ? Backend.Fused : Backend.Tensors;
+        Backend != Backend.Auto ? Backend : x.Device == "cpu" && FusedRun.Supports(x) ? Backend.Fused : Backend.Tensors;
 
     public IEnumerable<string> Errors()
     {

@@ -29,8 +29,10 @@ public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0
 
     internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}";
 
-    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
-        new AdamState(runs.Cast<Adam>().ToList(), param, decoupledDecay: false);
+    internal override bool MasksDecay => true;
+
+    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
+        new AdamState(runs.Cast<Adam>().ToList(), param, decayMask, decoupledDecay: false);
 }
 
 /// <summary>AdamW: Adam with decoupled weight decay (theta -= lr * wd * theta), as torch.optim.AdamW.</summary>
@@ -50,8 +52,10 @@ public sealed record AdamW(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 
 
     internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}";
 
-    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
-        new AdamState(runs.Cast<AdamW>().Select(w => w.AsAdam).ToList(), param, decoupledDecay: true);
+    internal override bool MasksDecay => true;
+
+    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
+        new AdamState(runs.Cast<AdamW>().Select(w => w.AsAdam).ToList(), param, decayMask, decoupledDecay: true);
 }
 
 /// <summary>
@@ -64,14 +68,14 @@ sealed class AdamState : OptimizerState
     readonly bool decoupledDecay, decays;
     readonly Tensor m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, weightDecay;
 
-    public AdamState(IReadOnlyList<Adam> list, Tensor param, bool decoupledDecay)
+    public AdamState(IReadOnlyList<Adam> list, Tensor param, Tensor? decayMask, bool decoupledDecay)
     {
-        runs = new PerRun<Adam>(list, param);
+        runs = new PerRun<Adam>(list, param, decayMask);
         (this.decoupledDecay, decays) = (decoupledDecay, list[0].WeightDecay != 0);
         (m, v) = (zeros_like(param).DetachFromDisposeScope(), zeros_like(param).DetachFromDisposeScope());
         (beta1, oneMinusBeta1) = (runs.Constant(a => a.Beta1), runs.Constant(a => 1 - a.Beta1));
         (beta2, oneMinusBeta2) = (runs.Constant(a => a.Beta2), runs.Constant(a => 1 - a.Beta2));
-        (eps, weightDecay) = (runs.Constant(a => a.Eps), runs.Constant(a => a.WeightDecay));
+        (eps, weightDecay) = (runs.Constant(a => a.Eps), runs.Decay(a => a.WeightDecay));
     }
 
     public override Tensor M => m;
@@ -90,7 +94,7 @@ sealed class AdamState : OptimizerState
         var denominator = v.div(c2).sqrt_().add_(eps, alpha: one);
         var delta = m.div(denominator).mul_(runs.Of(lr.Select((l, r) => -l / c1[r])));
         return decays && decoupledDecay
-            ? delta.addcmul_(param, runs.Of(lr.Select((l, r) => -l * runs.Runs[r].WeightDecay)), value: one)
+            ? delta.addcmul_(param, runs.Masked(runs.Of(lr.Select((l, r) => -l * runs.Runs[r].WeightDecay))), value: one)
             : delta;
     }
 

@@ -32,10 +32,15 @@ public abstract record Optimizer(double Lr)
     /// </summary>
     internal virtual string? Kernel => null;
 
-    /// <summary>One state for a batch of runs (all of this type and <see cref="Kernel"/>), on parameters [R, D].</summary>
-    internal virtual OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, torch.Tensor param) => runs.Count == 1
+    /// <summary>One state for a batch of runs (all of this type and <see cref="Kernel"/>), on parameters [R, D].
+    /// <paramref name="decayMask"/> [D] (1 decays, 0 does not) limits weight decay to some parameters (a network's
+    /// weights, not its biases); Esp's own optimizers honour it, <see cref="MasksDecay"/>.</summary>
+    internal virtual OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, torch.Tensor param, torch.Tensor? decayMask = null) => runs.Count == 1
         ? new OneRunState(runs[0].Init(param[0]))
         : throw new InvalidOperationException($"{GetType().Name} steps one run at a time (it has no Kernel), got {runs.Count}");
+
+    /// <summary>Whether <see cref="InitRuns"/> honours a weight-decay mask (Esp's own optimizers do).</summary>
+    internal virtual bool MasksDecay => false;
 
     protected IEnumerable<string> LrErrors() =>
         Require.Positive($"{GetType().Name}.Lr", Lr, "use a small positive learning rate, e.g. 0.06");

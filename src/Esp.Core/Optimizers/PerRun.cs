@@ -12,9 +12,12 @@ sealed class PerRun<TOptimizer> : IDisposable
     readonly Tensor param;
     readonly long[] shape;
     readonly List<Tensor> constants = [];
+    readonly Tensor? decayMask;
 
-    public PerRun(IReadOnlyList<TOptimizer> runs, Tensor param)
+    /// <param name="decayMask">[D]: 1 where weight decay applies, 0 where it does not; null: everywhere.</param>
+    public PerRun(IReadOnlyList<TOptimizer> runs, Tensor param, Tensor? decayMask = null)
     {
+        this.decayMask = decayMask;
         if (runs.Count > 1 && (param.dim() != 2 || param.shape[0] != runs.Count))
             throw new ArgumentException($"a batch of {runs.Count} runs needs parameters shaped [{runs.Count}, D], got [{string.Join(", ", param.shape)}]");
         (this.runs, this.param, shape) = (runs, param, runs.Count > 1 ? [runs.Count, 1] : [1]);
@@ -35,6 +38,17 @@ sealed class PerRun<TOptimizer> : IDisposable
         constants.Add(t);
         return t;
     }
+
+    /// <summary>A weight-decay coefficient of every run, zero where the decay mask says so ([R, D] with a mask).</summary>
+    public Tensor Decay(Func<TOptimizer, double> value)
+    {
+        var t = Masked(Of(runs.Select(value))).DetachFromDisposeScope();
+        constants.Add(t);
+        return t;
+    }
+
+    /// <summary><paramref name="perRun"/> times the decay mask, when there is one.</summary>
+    public Tensor Masked(Tensor perRun) => decayMask is null ? perRun : perRun.mul(decayMask);
 
     public void Dispose()
     {

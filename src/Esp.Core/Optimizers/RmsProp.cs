@@ -26,8 +26,10 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
 
     internal override string Kernel => $"{Name}{(Centered ? " centered" : "")}{(Momentum > 0 ? " momentum" : "")}{(WeightDecay != 0 ? " decay" : "")}";
 
-    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
-        new State(runs.Cast<RmsProp>().ToList(), param);
+    internal override bool MasksDecay => true;
+
+    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
+        new State(runs.Cast<RmsProp>().ToList(), param, decayMask);
 
     /// <summary>The state of one run or a batch of runs that share <see cref="Kernel"/>.</summary>
     sealed class State : OptimizerState
@@ -36,15 +38,15 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
         readonly bool decays, centered, momentum;
         readonly Tensor v, gradMean, buffer, beta, oneMinusBeta, eps, weightDecay, momentumFactor;
 
-        public State(IReadOnlyList<RmsProp> list, Tensor param)
+        public State(IReadOnlyList<RmsProp> list, Tensor param, Tensor? decayMask)
         {
-            runs = new PerRun<RmsProp>(list, param);
+            runs = new PerRun<RmsProp>(list, param, decayMask);
             (decays, centered, momentum) = (list[0].WeightDecay != 0, list[0].Centered, list[0].Momentum > 0);
             v = zeros_like(param).DetachFromDisposeScope();
             gradMean = zeros_like(param).DetachFromDisposeScope();
             buffer = zeros_like(param).DetachFromDisposeScope();
             (beta, oneMinusBeta, eps) = (runs.Constant(r => r.Beta), runs.Constant(r => 1 - r.Beta), runs.Constant(r => r.Eps));
-            (weightDecay, momentumFactor) = (runs.Constant(r => r.WeightDecay), runs.Constant(r => r.Momentum));
+            (weightDecay, momentumFactor) = (runs.Decay(r => r.WeightDecay), runs.Constant(r => r.Momentum));
         }
 
         public override Tensor? M => momentum ? buffer : null;

@@ -24,8 +24,10 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
 
     internal override string Kernel => $"{Name}{(Momentum > 0 ? " momentum" : "")}{(Nesterov ? " nesterov" : "")}{(WeightDecay != 0 ? " decay" : "")}";
 
-    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param) =>
-        new State(runs.Cast<Sgd>().ToList(), param);
+    internal override bool MasksDecay => true;
+
+    internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
+        new State(runs.Cast<Sgd>().ToList(), param, decayMask);
 
     /// <summary>The state of one run or a batch of runs that share <see cref="Kernel"/>.</summary>
     sealed class State : OptimizerState
@@ -34,12 +36,12 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
         readonly bool decays, momentum, nesterov;
         readonly Tensor buffer, weightDecay, momentumFactor, undamped;
 
-        public State(IReadOnlyList<Sgd> list, Tensor param)
+        public State(IReadOnlyList<Sgd> list, Tensor param, Tensor? decayMask)
         {
-            runs = new PerRun<Sgd>(list, param);
+            runs = new PerRun<Sgd>(list, param, decayMask);
             (decays, momentum, nesterov) = (list[0].WeightDecay != 0, list[0].Momentum > 0, list[0].Nesterov);
             buffer = zeros_like(param).DetachFromDisposeScope();
-            weightDecay = runs.Constant(s => s.WeightDecay);
+            weightDecay = runs.Decay(s => s.WeightDecay);
             (momentumFactor, undamped) = (runs.Constant(s => s.Momentum), runs.Constant(s => 1 - s.Dampening));
         }
 

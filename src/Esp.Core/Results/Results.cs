@@ -9,7 +9,8 @@ namespace Esp;
 /// epoch, 0-based), global_step, loss (batch loss before the update), lr_t (the scheduled learning rate), then probe columns.</item>
 /// <item><see cref="Runs"/>: one row per run: run, settings, status, steps, seconds, final_loss,
 /// sawtooth_index, rise_index, amplitude (missing with fewer than 4 complete epochs), message.</item>
-/// <item><see cref="Epochs"/>: run, settings, epoch, full_loss (when Probes.EpochEndFullLoss).</item>
+/// <item><see cref="Epochs"/>: run, settings, epoch, full_loss (when Probes.EpochEndFullLoss), then the problem's
+/// epoch columns (a network's val_loss and val_accuracy).</item>
 /// <item><see cref="BatchLosses"/>: run, settings, epoch, batch (1-based), loss (Probes.BatchLossesAtEpochStart).</item>
 /// </list>
 /// </summary>
@@ -29,8 +30,9 @@ public sealed class Results
         RunRecords = records;
         steps = new(() => Build(records, r => r.StepsTaken, r => StepValues(r)));
         runs = new(() => Build(records, _ => 1, r => RunSummary(r)));
-        epochs = new(() => Build(records, r => r.EpochEndFullLoss.Length, r =>
-            [("epoch", i => i), ("full_loss", i => r.EpochEndFullLoss[i])]));
+        epochs = new(() => Build(records, r => r.EpochColumns.Count == 0 ? 0 : r.EpochColumns.Min(c => c.Length), r =>
+            r.EpochColumnNames.Select((name, k) => (name, (Func<int, object?>)(i => r.EpochColumns[k][i])))
+                .Prepend(("epoch", i => i))));
         batchLosses = new(() => Build(records, r => r.BatchLosses.Count, r =>
             [("epoch", i => r.BatchLosses[i].Epoch), ("batch", i => r.BatchLosses[i].Batch), ("loss", i => r.BatchLosses[i].Loss)]));
     }

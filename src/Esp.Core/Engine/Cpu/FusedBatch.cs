@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace Esp;
 
 /// <summary>
@@ -10,21 +8,6 @@ namespace Esp;
 static class FusedBatch
 {
     public static void Execute(IReadOnlyList<(int Run, Experiment X)> batch, int threads, Action<string> log,
-        CancellationToken cancel, Action<int, RunRecord> done)
-    {
-        try
-        {
-            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel },
-                i => done(i, FusedRun.Execute(batch[i].Run, batch[i].X, log, cancel)));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Any(inner => inner is OperationCanceledException))
-        {
-            throw new OperationCanceledException(cancel); // every core stopped at its next step
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            // the exception a run (or a progress callback) threw, as it would surface from a single thread
-            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
-    }
+        CancellationToken cancel, Action<int, RunRecord> done) =>
+        Parallelism.ForEach(batch.Count, threads, cancel, i => done(i, FusedRun.Execute(batch[i].Run, batch[i].X, log, cancel)));
 }

@@ -11,8 +11,8 @@ namespace Esp;
 /// </summary>
 static class FusedRun
 {
-    /// <summary>Whether <paramref name="optimizer"/> has a fused update (Esp's own optimizers do).</summary>
-    public static bool Supports(Optimizer optimizer) => optimizer is Adam or AdamW or RmsProp or Sgd;
+    /// <summary>Whether <paramref name="x"/> can run fused: the quadratic problem with one of Esp's own optimizers.</summary>
+    public static bool Supports(Experiment x) => x.Problem is QuadraticProblem && x.Optimizer is Adam or AdamW or RmsProp or Sgd;
 
     public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default) =>
         x.Problem.Precision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log, cancel) : FusedRun<float>.Execute(run, x, log, cancel);
@@ -39,12 +39,13 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var clock = Stopwatch.StartNew();
         var p = x.Recorded;
-        var problem = new CpuProblem<T>(QuadraticData.Draw(x.Problem, x.Seed));
+        var quadratic = (QuadraticProblem)x.Problem; // the fused path runs the quadratic problem only
+        var problem = new CpuProblem<T>(QuadraticData.Draw(quadratic, x.Seed));
         var order = new SampleOrder(x.Sampler, x.Problem.N, x.BatchSize, Rng.For(x.Seed, "sampler"));
         var record = new RunLog(x);
         var columns = record.Columns;
         var theta = new T[length]; // padding coordinates stay 0, so every update leaves them at 0
-        theta.AsSpan(0, x.Problem.D).Fill(T.CreateChecked(x.Problem.X0));
+        theta.AsSpan(0, x.Problem.D).Fill(T.CreateChecked(quadratic.X0));
         var grad = new T[length];
         var trackedGrad = p.TrackedBatch is null ? null : new T[length];
         bool probing = p.GradNorm || p.MomentNorms || p.StepNorm || p.TrackedBatch is not null;
@@ -96,7 +97,7 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
                     return record.Finish(run, x, RunStatus.Diverged, message, t + 1, clock.Elapsed.TotalSeconds);
                 }
             }
-            if (p.EpochEndFullLoss) record.AddFullLoss(problem.FullLoss(theta));
+            if (p.EpochEndFullLoss) record.AddEpochEnd("full_loss", problem.FullLoss(theta));
         }
         return record.Finish(run, x, RunStatus.Completed, "", t, clock.Elapsed.TotalSeconds);
     }

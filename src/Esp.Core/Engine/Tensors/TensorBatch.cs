@@ -4,128 +4,152 @@ using static TorchSharp.torch;
 namespace Esp;
 
 /// <summary>
-/// Runs a batch of experiments as one TorchSharp computation with a leading run dimension: x, m, v and the
-/// gradients are [R, D], the coefficients and each epoch's visiting orders [R, N], hyperparameters [R, 1].
-/// On a GPU each step is a handful of kernels over the whole batch and nothing is read back until the epoch
-/// ends. Every step's temporaries live in a DisposeScope that ends with the step; x and the optimizer state
-/// are updated in place, so memory stays flat however long the runs. The runs must share what
-/// <see cref="BatchPlan"/> groups them by (sizes, steps, optimizer kernel, probes); each keeps its own seed,
-/// sampler, schedule and hyperparameters, so its numbers are those it would have alone.
+/// Runs a batch of experiments as one TorchSharp computation with a leading run dimension: theta, m, v and the
+/// gradients are [R, D], hyperparameters [R, 1]; what the loss is comes from the problem (<see cref="ITensorProblem"/>:
+/// the quadratic problem batches many runs, a network is a batch of one). On a GPU each step is a handful of
+/// kernels over the whole batch and nothing is read back until the epoch ends. Every step's temporaries live in a
+/// DisposeScope that ends with the step; theta and the optimizer state are updated in place, so memory stays flat
+/// however long the runs. The runs must share what <see cref="BatchPlan"/> groups them by; each keeps its own
+/// seed, sampler, schedule and hyperparameters, so its numbers are those it would have alone.
 /// </summary>
-static class TensorBatch
+sealed class TensorBatch
 {
-    public static RunRecord[] Execute(IReadOnlyList<(int Run, Experiment X)> batch, Action<string> log, CancellationToken cancel = default)
+    readonly IReadOnlyList<(int Run, Experiment X)> batch;
+    readonly Action<string> log;
+    readonly RunLog[] logs;
+    readonly StepColumns columns;
+    readonly Probes probes;
+    readonly int?[] stoppedAt; // steps taken by a run that diverged
+    readonly int runs;
+
+    TensorBatch(IReadOnlyList<(int Run, Experiment X)> batch, Action<string> log)
+    {
+        (this.batch, this.log, runs) = (batch, log, batch.Count);
+        logs = batch.Select(b => new RunLog(b.X)).ToArray();
+        columns = logs[0].Columns;
+        probes = batch[0].X.Recorded;
+        stoppedAt = new int?[runs];
+    }
+
+    public static RunRecord[] Execute(IReadOnlyList<(int Run, Experiment X)> batch, Action<string> log, CancellationToken cancel = default) =>
+        new TensorBatch(batch, log).Execute(cancel);
+
+    RunRecord[] Execute(CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         var first = batch[0].X;
-        var p = first.Recorded;
-        int runs = batch.Count, n = first.Problem.N, d = first.Problem.D;
         var device = TorchRuntime.DeviceOf(first.Device);
-        var type = TorchRuntime.TypeOf(first.Problem.Precision);
-        var logs = batch.Select(b => new RunLog(b.X)).ToArray();
-        var columns = logs[0].Columns;
-        var orders = batch.Select(b => new SampleOrder(b.X.Sampler, n, b.X.BatchSize, Rng.For(b.X.Seed, "sampler"))).ToArray();
-        var stoppedAt = new int?[runs]; // steps taken by a run that diverged
+        var orders = batch.Select(b => new SampleOrder(b.X.Sampler, b.X.Problem.N, b.X.BatchSize, Rng.For(b.X.Seed, "sampler"))).ToArray();
 
         using var runScope = NewDisposeScope();
-        var data = batch.Select(b => QuadraticData.Draw(b.X.Problem, b.X.Seed)).ToArray();
-        Tensor Coefficients(Func<QuadraticData, double[]> of) =>
-            tensor(data.SelectMany(of).ToArray(), [runs, n], dtype: type, device: device);
-        var (a, b, c) = (Coefficients(q => q.A), Coefficients(q => q.B), Coefficients(q => q.C));
-        var dim = tensor(data.SelectMany(q => q.Dim.Select(i => (long)i)).ToArray(), [runs, n], device: device);
-        var theta = tensor(batch.Select(r => r.X.Problem.X0).ToArray(), [runs, 1], dtype: type, device: device)
-            .expand(runs, d).contiguous();
-        using var constants = new Scalars();
-        var one = constants[1];
-        var allFunctions = new BatchSlice(a, b, c, dim);
-        using var state = first.Optimizer.InitRuns(batch.Select(r => r.X.Optimizer).ToList(), theta);
+        using var problem = first.Problem.Tensors(batch.Select(b => b.X).ToList(), device, TorchRuntime.TypeOf(first.Problem.Precision));
+        var theta = problem.InitialTheta();
+        using var state = first.Optimizer.InitRuns(batch.Select(r => r.X.Optimizer).ToList(), theta, problem.DecayMask);
 
         int t = 0;
         for (int epoch = 0; epoch < first.Epochs; epoch++)
         {
             using var epochScope = NewDisposeScope();
-            var epochData = EpochData.Gather(orders.Select(o => o.NextEpoch(epoch)).ToArray(), a, b, c, dim);
-            if (p.BatchLossesAtEpochStart.Contains(epoch))
-                foreach (var (losses, r) in epochData.EveryBatchLoss(theta).Select((l, r) => (l, r)).Where(e => stoppedAt[e.r] is null))
+            var data = problem.Epoch(orders.Select(o => o.NextEpoch(epoch)).ToArray());
+            if (probes.BatchLossesAtEpochStart.Contains(epoch))
+                foreach (var (losses, r) in data.EveryBatchLoss(theta).Select((l, r) => (l, r)).Where(e => stoppedAt[e.r] is null))
                     logs[r].AddBatchLosses(epoch, losses);
 
             // The epoch's per-step values stay on the device, [column, step, run], and are read back once.
-            var recorded = full([columns.Names.Count, epochData.Count, runs], double.NaN, ScalarType.Float64, device);
+            var recorded = full([columns.Names.Count, data.Count, runs], double.NaN, ScalarType.Float64, device);
             int epochStart = t;
-            for (int s = 0; s < epochData.Count; s++, t++)
+            for (int s = 0; s < data.Count; s++, t++)
             {
                 cancel.ThrowIfCancellationRequested();
                 using var stepScope = NewDisposeScope();
-                var lr = batch.Select(r => r.X.Optimizer.Lr * r.X.LrSchedule.Factor(t, r.X.TotalSteps)).ToArray();
-                for (int r = 0; r < runs; r++) logs[r].Set(columns.Lr, t, lr[r]);
-                void Record(int column, Tensor? perRun)
-                {
-                    if (column >= 0 && perRun is not null) recorded[column][s].copy_(perRun);
-                }
-
-                var (loss, grad) = epochData.Batch(s).LossAndGrad(theta);
-                var tracked = p.TrackedBatch is int tb ? epochData.Batch(tb - 1) : null;
-                var trackedGrad = tracked?.LossAndGrad(theta);
-                var delta = state.Step(grad, theta, lr);
-                theta.add_(delta, alpha: one);
-
-                Record(columns.Loss, loss);
-                if (p.GradNorm) Record(columns.GradNorm, linalg.vector_norm(grad, dims: [1]));
-                if (p.MomentNorms)
-                {
-                    Record(columns.MNorm, state.M is { } m ? linalg.vector_norm(m, dims: [1]) : null);
-                    Record(columns.VNorm, state.V is { } v ? linalg.vector_norm(v, dims: [1]) : null);
-                }
-                if (p.StepNorm) Record(columns.StepNorm, linalg.vector_norm(delta, dims: [1]));
-                if (tracked != null && trackedGrad is var (trackedLoss, gb))
-                {
-                    Record(columns.TrackedBefore, trackedLoss);
-                    Record(columns.TrackedAfter, tracked.Loss(theta));
-                    Record(columns.GDotTracked, grad.mul(gb).sum([1]));
-                    Record(columns.MDotTracked, state.M?.mul(gb).sum([1]));
-                    Record(columns.StepDotTracked, delta.mul(gb).sum([1]));
-                }
-                for (int k = 0; k < p.Coordinates.Count; k++)
-                {
-                    Record(columns.MCoordinate[k], state.M?.select(1, p.Coordinates[k]));
-                    Record(columns.VCoordinate[k], state.V?.select(1, p.Coordinates[k]));
-                }
+                Step(data, s, t, theta, state, recorded.select(1, s));
             }
-            ReadBack(recorded, epochStart, epoch);
+            ReadBack(recorded, epochStart);
             if (stoppedAt.All(steps => steps is not null)) break; // every run has diverged
-            if (p.EpochEndFullLoss)
-            {
-                var fullLoss = allFunctions.Loss(theta).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-                for (int r = 0; r < runs; r++)
-                    if (stoppedAt[r] is null) logs[r].AddFullLoss(fullLoss[r]);
-            }
+            EndEpoch(problem, theta);
         }
         double seconds = clock.Elapsed.TotalSeconds / runs; // each run's share of the batch's time
         return batch.Select((r, i) => stoppedAt[i] is int steps
             ? logs[i].Finish(r.Run, r.X, RunStatus.Diverged, DivergenceOf(i, steps - 1), steps, seconds)
             : logs[i].Finish(r.Run, r.X, RunStatus.Completed, "", t, seconds)).ToArray();
+    }
 
-        // Copies the epoch's values into each run's log and stops a run at its first NaN/Inf loss.
-        void ReadBack(Tensor recorded, int epochStart, int epoch)
+    /// <summary>One optimizer step of every run on its s-th batch, writing the step's values into <paramref name="recorded"/> [column, run].</summary>
+    void Step(ITensorEpoch data, int s, int t, Tensor theta, OptimizerState state, Tensor recorded)
+    {
+        var lr = batch.Select(r => r.X.Optimizer.Lr * r.X.LrSchedule.Factor(t, r.X.TotalSteps)).ToArray();
+        for (int r = 0; r < runs; r++) logs[r].Set(columns.Lr, t, lr[r]);
+        void Record(int column, Tensor? perRun)
         {
-            var host = recorded.cpu().data<double>().ToArray();
-            int steps = (int)recorded.shape[1];
-            for (int r = 0; r < runs; r++)
-            {
-                if (stoppedAt[r] is not null) continue;
-                for (int s = 0; s < steps; s++)
-                {
-                    for (int column = 0; column < columns.Names.Count; column++)
-                        if (column != columns.Lr) logs[r].Set(column, epochStart + s, host[(column * steps + s) * runs + r]);
-                    if (double.IsFinite(logs[r].Get(columns.Loss, epochStart + s))) continue;
-                    stoppedAt[r] = epochStart + s + 1;
-                    log(DivergenceOf(r, epochStart + s));
-                    break;
-                }
-            }
+            if (column >= 0 && perRun is not null) recorded[column].copy_(perRun);
         }
 
-        string DivergenceOf(int r, int step) => DivergenceMessage.For(batch[r].Run, batch[r].X, step / batch[r].X.StepsPerEpoch,
-            step % batch[r].X.StepsPerEpoch, step, logs[r].Get(columns.Loss, step));
+        var (loss, grad) = data.Batch(s).LossAndGrad(theta, training: true);
+        var tracked = probes.TrackedBatch is int tb ? data.Batch(tb - 1) : null;
+        var trackedGrad = tracked?.LossAndGrad(theta, training: false);
+        var delta = state.Step(grad, theta, lr);
+        using (var k = new Scalars()) theta.add_(delta, alpha: k[1]);
+
+        Record(columns.Loss, loss);
+        if (probes.GradNorm) Record(columns.GradNorm, linalg.vector_norm(grad, dims: [1]));
+        if (probes.MomentNorms)
+        {
+            Record(columns.MNorm, state.M is { } m ? linalg.vector_norm(m, dims: [1]) : null);
+            Record(columns.VNorm, state.V is { } v ? linalg.vector_norm(v, dims: [1]) : null);
+        }
+        if (probes.StepNorm) Record(columns.StepNorm, linalg.vector_norm(delta, dims: [1]));
+        if (tracked != null && trackedGrad is var (trackedLoss, gb))
+        {
+            Record(columns.TrackedBefore, trackedLoss);
+            Record(columns.TrackedAfter, tracked.Loss(theta));
+            Record(columns.GDotTracked, grad.mul(gb).sum([1]));
+            Record(columns.MDotTracked, state.M?.mul(gb).sum([1]));
+            Record(columns.StepDotTracked, delta.mul(gb).sum([1]));
+        }
+        for (int k = 0; k < probes.Coordinates.Count; k++)
+        {
+            Record(columns.MCoordinate[k], state.M?.select(1, probes.Coordinates[k]));
+            Record(columns.VCoordinate[k], state.V?.select(1, probes.Coordinates[k]));
+        }
     }
+
+    /// <summary>The epoch-end columns of every run still going: the full loss when asked, then the problem's own.</summary>
+    void EndEpoch(ITensorProblem problem, Tensor theta)
+    {
+        if (probes.EpochEndFullLoss)
+        {
+            using var scope = NewDisposeScope();
+            var fullLoss = problem.FullLoss(theta).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            for (int r = 0; r < runs; r++)
+                if (stoppedAt[r] is null) logs[r].AddEpochEnd("full_loss", fullLoss[r]);
+        }
+        var values = problem.EpochValues(theta);
+        var names = batch[0].X.Problem.EpochColumns;
+        for (int c = 0; c < names.Count; c++)
+            for (int r = 0; r < runs; r++)
+                if (stoppedAt[r] is null) logs[r].AddEpochEnd(names[c], values[c][r]);
+    }
+
+    /// <summary>Copies the epoch's values into each run's log and stops a run at its first NaN/Inf loss.</summary>
+    void ReadBack(Tensor recorded, int epochStart)
+    {
+        var host = recorded.cpu().data<double>().ToArray();
+        int steps = (int)recorded.shape[1];
+        for (int r = 0; r < runs; r++)
+        {
+            if (stoppedAt[r] is not null) continue;
+            for (int s = 0; s < steps; s++)
+            {
+                for (int column = 0; column < columns.Names.Count; column++)
+                    if (column != columns.Lr) logs[r].Set(column, epochStart + s, host[(column * steps + s) * runs + r]);
+                if (double.IsFinite(logs[r].Get(columns.Loss, epochStart + s))) continue;
+                stoppedAt[r] = epochStart + s + 1;
+                log(DivergenceOf(r, epochStart + s));
+                break;
+            }
+        }
+    }
+
+    string DivergenceOf(int r, int step) => DivergenceMessage.For(batch[r].Run, batch[r].X, step / batch[r].X.StepsPerEpoch,
+        step % batch[r].X.StepsPerEpoch, step, logs[r].Get(columns.Loss, step));
 }

@@ -13,9 +13,30 @@ public sealed record QuadraticProblem(
     double CLow = -1.0, double CHigh = 1.0,
     double X0 = 3.0,
     Precision Precision = Precision.Float64,
-    int? DataSeed = null)
+    int? DataSeed = null) : Problem
 {
-    public IEnumerable<string> Errors()
+    public override int N { get; } = N;
+    public override int D { get; } = D;
+    public override Precision Precision { get; } = Precision;
+
+    public override IEnumerable<(string Column, object Value)> Settings() =>
+        [("n", N), ("d", D), ("precision", Precision == Precision.Float64 ? "float64" : "float32")];
+
+    internal override object BatchKey => (N, D, Precision);
+
+    /// <summary>The coefficients on the host (as drawn) and on the device twice (the epoch's gathered copy), the
+    /// epoch's visiting order (host and int64 device copy), the batch losses' float64 copies and about a dozen
+    /// D-sized tensors (x, moments, gradient, the step's temporaries).</summary>
+    internal override long TensorBytesPerRun(Experiment x)
+    {
+        long size = Precision == Precision.Float64 ? 8 : 4;
+        return N * (28 + 2 * (3 * size + 8) + 8 + 8 + 16L) + 12L * D * size;
+    }
+
+    internal override ITensorProblem Tensors(IReadOnlyList<Experiment> runs, TorchSharp.torch.Device device, TorchSharp.torch.ScalarType type) =>
+        new QuadraticTensors(runs, device, type);
+
+    public override IEnumerable<string> Errors()
     {
         foreach (var e in Require.When(N < 1, $"QuadraticProblem.N must be >= 1, got {N}: use the number of functions, e.g. 10000")) yield return e;
         foreach (var e in Require.When(D < 1, $"QuadraticProblem.D must be >= 1, got {D}: use the dimension of x, e.g. 10000")) yield return e;

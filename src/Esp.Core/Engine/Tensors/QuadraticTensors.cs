@@ -2,12 +2,51 @@ using static TorchSharp.torch;
 
 namespace Esp;
 
+/// <summary>The quadratic problem's coefficients of every run of a batch, [R, N], on the device.</summary>
+sealed class QuadraticTensors : ITensorProblem
+{
+    readonly IReadOnlyList<Experiment> runs;
+    readonly Device device;
+    readonly ScalarType type;
+    readonly Tensor a, b, c, dim;
+
+    public QuadraticTensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type)
+    {
+        (this.runs, this.device, this.type) = (runs, device, type);
+        int n = runs[0].Problem.N;
+        var data = runs.Select(x => QuadraticData.Draw(Of(x), x.Seed)).ToArray();
+        Tensor Coefficients(Func<QuadraticData, double[]> of) =>
+            tensor(data.SelectMany(of).ToArray(), [runs.Count, n], dtype: type, device: device).DetachFromDisposeScope();
+        (a, b, c) = (Coefficients(q => q.A), Coefficients(q => q.B), Coefficients(q => q.C));
+        dim = tensor(data.SelectMany(q => q.Dim.Select(i => (long)i)).ToArray(), [runs.Count, n], device: device).DetachFromDisposeScope();
+    }
+
+    static QuadraticProblem Of(Experiment x) => (QuadraticProblem)x.Problem;
+
+    public Tensor InitialTheta() =>
+        tensor(runs.Select(x => Of(x).X0).ToArray(), [runs.Count, 1], dtype: type, device: device)
+            .expand(runs.Count, runs[0].Problem.D).contiguous();
+
+    public Tensor? DecayMask => null;
+
+    public ITensorEpoch Epoch(int[][][] batches) => EpochData.Gather(batches, a, b, c, dim);
+
+    public Tensor FullLoss(Tensor theta) => new BatchSlice(a, b, c, dim).Loss(theta);
+
+    public double[][] EpochValues(Tensor theta) => [];
+
+    public void Dispose()
+    {
+        foreach (var t in new[] { a, b, c, dim }) t.Dispose();
+    }
+}
+
 /// <summary>
 /// The quadratic problem's coefficients of every run of a batch ([R, N]) gathered into each run's visiting
 /// order for one epoch, so that step k's batches are one contiguous column slice (a view, no copy) and a step
 /// needs a single gather of x.
 /// </summary>
-sealed class EpochData
+sealed class EpochData : ITensorEpoch
 {
     readonly Tensor a, b, c, dim;
     readonly int[] starts, sizes;
@@ -30,11 +69,10 @@ sealed class EpochData
 
     public int Count => sizes.Length;
 
-    public BatchSlice Batch(int k) => new(
+    public ITensorBatchLoss Batch(int k) => new BatchSlice(
         a.narrow(1, starts[k], sizes[k]), b.narrow(1, starts[k], sizes[k]),
         c.narrow(1, starts[k], sizes[k]), dim.narrow(1, starts[k], sizes[k]));
 
-    /// <summary>The loss of every batch of the epoch at theta, per run, in visiting order (paper figure 10b).</summary>
     public double[][] EveryBatchLoss(Tensor theta)
     {
         using var scope = NewDisposeScope();
@@ -47,7 +85,7 @@ sealed class EpochData
 }
 
 /// <summary>One batch of functions per run ([R, S]): each run's batch loss (the mean of its f_i) and gradient at theta [R, D].</summary>
-sealed class BatchSlice(Tensor a, Tensor b, Tensor c, Tensor dim)
+sealed class BatchSlice(Tensor a, Tensor b, Tensor c, Tensor dim) : ITensorBatchLoss
 {
     // TorchSharp's default alpha / value arguments are Scalar temporaries too: every one is passed explicitly
     // from a Scalars holder (see Scalars).
@@ -57,7 +95,7 @@ sealed class BatchSlice(Tensor a, Tensor b, Tensor c, Tensor dim)
     public Tensor Loss(Tensor theta) => FunctionLosses(theta).mean([1]);
 
     /// <summary>Each run's batch loss [R] and gradient [R, D]: grad[r, d_i] += 2 a_i (x[r, d_i] - c_i) / |batch|.</summary>
-    public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta)
+    public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta, bool training = true)
     {
         using var k = new Scalars();
         var r = Residual(theta);

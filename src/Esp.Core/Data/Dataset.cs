@@ -1,0 +1,34 @@
+namespace Esp;
+
+/// <summary>
+/// A labelled classification dataset as a description: where its examples come from, how many are used for
+/// training (the N a sampler orders) and how many for validation (evaluated after each epoch, never trained on).
+/// </summary>
+public abstract record Dataset
+{
+    /// <summary>How results name the data, e.g. "fashion-mnist 60000/10000".</summary>
+    public abstract string Label { get; }
+
+    public abstract int TrainExamples { get; }
+
+    public abstract int ValidationExamples { get; }
+
+    /// <summary>Numbers per example (784 for a 28x28 image).</summary>
+    public abstract int Features { get; }
+
+    /// <summary>Labels are 0..Classes-1.</summary>
+    public abstract int Classes { get; }
+
+    /// <summary>Validation errors (field, value, fix), including missing files; empty when the data can be loaded.</summary>
+    public abstract IEnumerable<string> Errors();
+
+    /// <summary>The examples, for a run with seed <paramref name="seed"/> (data drawn from a seed use it unless they fix their own).</summary>
+    internal abstract LabelledData Load(int seed);
+}
+
+/// <summary>Examples as row-major [examples, Features] floats and their labels, split into training and validation.</summary>
+sealed record LabelledData(float[] TrainX, long[] TrainY, float[] ValidationX, long[] ValidationY, int Features)
+{
+    public int TrainCount => TrainY.Length;
+    public int ValidationCount => ValidationY.Length;
+}

@@ -1,0 +1,115 @@
+using static TorchSharp.torch;
+
+namespace Esp;
+
+/// <summary>
+/// One network run on the tensor path: the data on the device, theta [1, D] whose segments the model reads as
+/// views, and autograd for the gradient. Each step differentiates with respect to a leaf that shares theta's
+/// storage, so backward() fills one [D] gradient and theta itself is updated in place without autograd.
+/// </summary>
+sealed class NetworkTensors : ITensorProblem
+{
+    const int EvaluationChunk = 8192; // examples per forward pass when measuring the whole dataset
+
+    readonly Network network;
+    readonly ParamLayout layout;
+    readonly Tensor trainX, trainY, validationX, validationY;
+    readonly Dropout dropout;
+    readonly double[] initial;
+    readonly ScalarType type;
+    readonly Device device;
+
+    public NetworkTensors(Experiment x, Network network, Device device, ScalarType type)
+    {
+        (this.network, this.device, this.type) = (network, device, type);
+        layout = network.Model.Layout;
+        var data = network.Data.Load(x.Seed);
+        Tensor Examples(float[] values, int count) =>
+            tensor(values, [count, data.Features], device: device).to_type(type).DetachFromDisposeScope();
+        (trainX, trainY) = (Examples(data.TrainX, data.TrainCount), tensor(data.TrainY, device: device).DetachFromDisposeScope());
+        (validationX, validationY) = (Examples(data.ValidationX, data.ValidationCount), tensor(data.ValidationY, device: device).DetachFromDisposeScope());
+        initial = layout.Initial(Rng.For(x.Seed, "init"));
+        dropout = new Dropout(new Generator(Rng.For(x.Seed, "dropout").NextUInt64(), device));
+        DecayMask = network.DecayOn == DecayOn.WeightsOnly
+            ? tensor(layout.Mask(s => s.Decay), dtype: type, device: device).DetachFromDisposeScope() : null;
+    }
+
+    public Tensor? DecayMask { get; }
+
+    public Tensor InitialTheta() => tensor(initial, [1, initial.Length], dtype: type, device: device);
+
+    public ITensorEpoch Epoch(int[][][] batches) => new NetworkEpoch(this, batches[0]);
+
+    public Tensor FullLoss(Tensor theta) => tensor(new[] { Evaluate(theta, trainX, trainY).Loss }, dtype: ScalarType.Float64);
+
+    public double[][] EpochValues(Tensor theta)
+    {
+        if (validationY.shape[0] == 0) return [];
+        var (loss, accuracy) = Evaluate(theta, validationX, validationY);
+        return [[loss], [accuracy]];
+    }
+
+    /// <summary>Mean cross-entropy and accuracy over a whole dataset, without dropout, in chunks.</summary>
+    (double Loss, double Accuracy) Evaluate(Tensor theta, Tensor x, Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        double lossSum = 0, correct = 0;
+        long n = y.shape[0];
+        for (long start = 0; start < n; start += EvaluationChunk)
+        {
+            long size = Math.Min(EvaluationChunk, n - start);
+            var logits = network.Model.Forward(layout, theta[0], x.narrow(0, start, size), null);
+            var labels = y.narrow(0, start, size);
+            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
+            correct += logits.argmax(1, false).eq(labels).sum().to_type(ScalarType.Float64).item<double>();
+        }
+        return (lossSum / n, correct / n);
+    }
+
+    /// <summary>The mean cross-entropy of the examples <paramref name="indices"/> with one run's <paramref name="parameters"/> [D].</summary>
+    Tensor BatchLoss(Tensor parameters, Tensor indices, bool training)
+    {
+        var logits = network.Model.Forward(layout, parameters, trainX.index_select(0, indices), training ? dropout : null);
+        return nn.functional.cross_entropy(logits, trainY.index_select(0, indices));
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in new[] { trainX, trainY, validationX, validationY }) t.Dispose();
+        DecayMask?.Dispose();
+        dropout.Generator.Dispose();
+    }
+
+    sealed class NetworkEpoch(NetworkTensors problem, int[][] batches) : ITensorEpoch
+    {
+        public int Count => batches.Length;
+
+        public ITensorBatchLoss Batch(int k) => new NetworkBatch(problem, batches[k]);
+
+        public double[][] EveryBatchLoss(Tensor theta)
+        {
+            using var scope = NewDisposeScope();
+            return [Enumerable.Range(0, Count).Select(k => Batch(k).Loss(theta).to_type(ScalarType.Float64).item<double>()).ToArray()];
+        }
+    }
+
+    sealed class NetworkBatch(NetworkTensors problem, int[] examples) : ITensorBatchLoss
+    {
+        Tensor Indices() => tensor(examples.Select(i => (long)i).ToArray(), device: problem.device);
+
+        public Tensor Loss(Tensor theta)
+        {
+            using var noGrad = no_grad();
+            return problem.BatchLoss(theta[0], Indices(), training: false).reshape(1);
+        }
+
+        public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta, bool training)
+        {
+            var leaf = theta[0].detach().requires_grad_(true); // shares theta's storage: no copy
+            var loss = problem.BatchLoss(leaf, Indices(), training);
+            loss.backward();
+            return (loss.detach().reshape(1), leaf.grad!.unsqueeze(0));
+        }
+    }
+}

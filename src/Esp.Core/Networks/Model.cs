@@ -1,0 +1,35 @@
+using static TorchSharp.torch;
+
+namespace Esp;
+
+/// <summary>
+/// A network architecture as an immutable description. Its parameters are the named segments of one flat
+/// vector (<see cref="Layout"/>); <see cref="Forward"/> computes the logits of a batch from views of that vector,
+/// so a run's whole gradient is one tensor. Initialisation is PyTorch's default (see <see cref="ParamInit"/>).
+/// </summary>
+public abstract record Model
+{
+    /// <summary>How results name the model, e.g. "mlp 784-256-128-10 relu".</summary>
+    public abstract string Label { get; }
+
+    /// <summary>Numbers per example the model reads (784 for a 28x28 image).</summary>
+    public abstract int Inputs { get; }
+
+    /// <summary>Classes it scores (the logits per example).</summary>
+    public abstract int Outputs { get; }
+
+    public abstract ParamLayout Layout { get; }
+
+    public abstract IEnumerable<string> Errors();
+
+    /// <summary>The logits [B, Outputs] of <paramref name="x"/> [B, Inputs] with the parameters of one run, theta [D];
+    /// <paramref name="dropout"/> null: evaluation (no dropout).</summary>
+    internal abstract Tensor Forward(ParamLayout layout, Tensor theta, Tensor x, Dropout? dropout);
+
+    /// <summary>A fully connected layer's two segments: weight [out, in] (decayed) and bias [out] (not), both U(+-1/sqrt(in)).</summary>
+    protected static IEnumerable<(string, long[], ParamInit, long, bool)> Linear(string name, long inputs, long outputs) =>
+        [($"{name}.weight", [outputs, inputs], ParamInit.Uniform, inputs, true), ($"{name}.bias", [outputs], ParamInit.Uniform, inputs, false)];
+
+    protected static Tensor Linear(ParamLayout layout, Tensor theta, string name, Tensor x) =>
+        nn.functional.linear(x, layout.View(theta, $"{name}.weight"), layout.View(theta, $"{name}.bias"));
+}

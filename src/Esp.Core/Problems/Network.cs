@@ -1,0 +1,56 @@
+using static TorchSharp.torch;
+
+namespace Esp;
+
+/// <summary>Which parameters weight decay applies to.</summary>
+public enum DecayOn
+{
+    /// <summary>Every parameter (torch.optim's behaviour).</summary>
+    All,
+    /// <summary>Weights only: not biases or norm parameters (what most training recipes do).</summary>
+    WeightsOnly,
+}
+
+/// <summary>
+/// A network trained to classify a dataset with the cross-entropy loss (mean over the batch). The run's
+/// parameters are one flat vector laid out by the model (<see cref="Model.Layout"/>), drawn with PyTorch's default
+/// initialisation from the run's seed; dropout draws from the run's own generator. After each epoch the
+/// validation loss and accuracy are recorded (val_loss, val_accuracy in epochs.csv). Float32 by default.
+/// </summary>
+public sealed record Network(Model Model, Dataset Data, Precision Precision = Precision.Float32, DecayOn DecayOn = DecayOn.All) : Problem
+{
+    public override int N => Data.TrainExamples;
+    public override int D => Model.Layout.D;
+    public override Precision Precision { get; } = Precision;
+
+    public override IEnumerable<(string Column, object Value)> Settings() =>
+        [("model", Model.Label), ("data", Data.Label), ("n", N), ("d", D),
+         ("precision", Precision == Precision.Float64 ? "float64" : "float32"), ("decay_on", DecayOn == DecayOn.All ? "all" : "weights")];
+
+    internal override IReadOnlyList<string> EpochColumns => Data.ValidationExamples > 0 ? ["val_loss", "val_accuracy"] : [];
+
+    internal override object? BatchKey => null; // a network run is a batch of its own
+
+    /// <summary>The training and validation data (float32 or float64), theta with its moments, gradient and the
+    /// step's temporaries (about 8 D), and the widest activations of a batch are small beside them.</summary>
+    internal override long TensorBytesPerRun(Experiment x)
+    {
+        long size = Precision == Precision.Float64 ? 8 : 4;
+        return ((long)Data.TrainExamples + Data.ValidationExamples) * (Data.Features * size + 8) + 8L * D * size;
+    }
+
+    internal override ITensorProblem Tensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type) =>
+        runs.Count == 1 ? new NetworkTensors(runs[0], this, device, type)
+            : throw new ArgumentException($"a network runs one run per batch, got {runs.Count}");
+
+    public override IEnumerable<string> Errors()
+    {
+        foreach (var e in Model.Errors().Concat(Data.Errors())) yield return e;
+        if (Model.Inputs != Data.Features)
+            yield return $"Network: the model reads {Model.Inputs} inputs per example but {Data.Label} has {Data.Features} features: " +
+                $"set the model's inputs to {Data.Features}";
+        if (Model.Outputs != Data.Classes)
+            yield return $"Network: the model scores {Model.Outputs} classes but {Data.Label} has {Data.Classes}: set the model's outputs to {Data.Classes}";
+        if (!Enum.IsDefined(Precision)) yield return $"Network.Precision must be Float32 or Float64, got {(int)Precision}";
+    }
+}

@@ -1,0 +1,72 @@
+using static TorchSharp.torch;
+
+namespace Esp;
+
+/// <summary>How a segment of theta starts: PyTorch's default for Linear and Conv layers, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+/// for weights and biases alike, or constant ones / zeros (norm layers).</summary>
+public enum ParamInit { Uniform, Ones, Zeros }
+
+/// <summary>
+/// One named tensor of a model as a slice of theta: Shape, at Offset. FanIn sets the uniform bound; Decay says
+/// whether weight decay applies when the problem decays weights only (false for biases and norm parameters).
+/// </summary>
+public sealed record ParamSegment(string Name, ValueList<long> Shape, long Offset, ParamInit Init, long FanIn, bool Decay)
+{
+    public long Size => Shape.Aggregate(1L, (a, b) => a * b);
+}
+
+/// <summary>
+/// The named segments of a run's flat parameter vector theta, in order and without gaps. A model reads its
+/// weights as views of theta (no copies), so autograd fills one gradient of theta's shape and every optimizer,
+/// norm and dot product sees one vector.
+/// </summary>
+public sealed record ParamLayout(ValueList<ParamSegment> Segments)
+{
+    public int D => (int)Segments.Sum(s => s.Size);
+
+    /// <summary>Builds a layout from (name, shape, init, fan-in, decay) in order, computing the offsets.</summary>
+    public static ParamLayout Of(IEnumerable<(string Name, long[] Shape, ParamInit Init, long FanIn, bool Decay)> parts)
+    {
+        long offset = 0;
+        var segments = new List<ParamSegment>();
+        foreach (var (name, shape, init, fanIn, decay) in parts)
+        {
+            var segment = new ParamSegment(name, shape, offset, init, fanIn, decay);
+            segments.Add(segment);
+            offset += segment.Size;
+        }
+        return new ParamLayout(segments.ToArray());
+    }
+
+    public ParamSegment this[string name] => Segments.FirstOrDefault(s => s.Name == name)
+        ?? throw new ArgumentException($"the layout has no segment \"{name}\"; it has: {string.Join(", ", Segments.Select(s => s.Name))}");
+
+    /// <summary>The segment <paramref name="name"/> of one run's theta [D] as a view shaped like the segment.</summary>
+    public Tensor View(Tensor theta, string name)
+    {
+        var s = this[name];
+        return theta.narrow(0, s.Offset, s.Size).view(s.Shape.ToArray());
+    }
+
+    /// <summary>1 where <paramref name="keep"/> holds for the segment, 0 elsewhere, [D] (e.g. weight decay on weights only).</summary>
+    public double[] Mask(Func<ParamSegment, bool> keep) =>
+        Segments.SelectMany(s => Enumerable.Repeat(keep(s) ? 1.0 : 0.0, (int)s.Size)).ToArray();
+
+    /// <summary>A fresh theta [D] drawn as PyTorch initialises each segment, from <paramref name="rng"/>.</summary>
+    public double[] Initial(Rng rng)
+    {
+        var theta = new double[D];
+        foreach (var s in Segments)
+        {
+            double bound = 1 / Math.Sqrt(s.FanIn);
+            for (long i = s.Offset; i < s.Offset + s.Size; i++)
+                theta[i] = s.Init switch
+                {
+                    ParamInit.Uniform => rng.Uniform(-bound, bound),
+                    ParamInit.Ones => 1,
+                    _ => 0,
+                };
+        }
+        return theta;
+    }
+}

@@ -1,0 +1,39 @@
+using static TorchSharp.torch;
+
+namespace Esp;
+
+/// <summary>
+/// What a run trains: N examples that a <see cref="Sampler"/> orders into batches, and D parameters, all of a
+/// run's parameters being one flat vector theta (a network's weights are named views of it, see
+/// <see cref="ParamLayout"/>). Every optimizer, probe and metric works on theta and its gradient, so it works
+/// unchanged for every problem. The problem owns its result columns, its validation and its memory estimate;
+/// the engine does not know which problem it runs.
+/// </summary>
+public abstract record Problem
+{
+    /// <summary>Examples (functions, images, rows) a sampler visits in an epoch.</summary>
+    public abstract int N { get; }
+
+    /// <summary>Parameters: the length of theta.</summary>
+    public abstract int D { get; }
+
+    public abstract Precision Precision { get; }
+
+    /// <summary>Validation errors in the user's terms (field, value, fix); empty when the problem can run.</summary>
+    public abstract IEnumerable<string> Errors();
+
+    /// <summary>The settings that identify this problem, as result columns.</summary>
+    public abstract IEnumerable<(string Column, object Value)> Settings();
+
+    /// <summary>Runs that share a key can step together as one [runs, D] computation; null: each run alone.</summary>
+    internal abstract object? BatchKey { get; }
+
+    /// <summary>Approximate bytes one run holds on the tensor path (its recorded columns excluded).</summary>
+    internal abstract long TensorBytesPerRun(Experiment x);
+
+    /// <summary>The engine's side of a batch of runs of this problem (all sharing <see cref="BatchKey"/>).</summary>
+    internal abstract ITensorProblem Tensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type);
+
+    /// <summary>Per-epoch columns besides full_loss that every run of this problem records (e.g. validation).</summary>
+    internal virtual IReadOnlyList<string> EpochColumns => [];
+}
