@@ -26,17 +26,17 @@ public sealed record LeNet(int Classes = 10, Activation Activation = Activation.
         if (!Enum.IsDefined(Activation)) yield return $"LeNet.Activation must be Relu, Tanh or Gelu, got {(int)Activation}";
     }
 
-    internal override Tensor Forward(ParamLayout layout, Tensor theta, Tensor x, Dropout? dropout)
+    internal override Tensor Forward(Func<string, Tensor> weight, Tensor x, Dropout? dropout)
     {
         Tensor Conv(string name, Tensor input, long padding) => nn.functional.conv2d(input,
-            layout.View(theta, $"{name}.weight"), layout.View(theta, $"{name}.bias"), padding: [padding, padding]);
+            weight($"{name}.weight"), weight($"{name}.bias"), padding: [padding, padding]);
         Tensor Hidden(string name, Tensor input)
         {
-            var h = Activation.Apply(Linear(layout, theta, name, input));
+            var h = Activation.Apply(Linear(weight, name, input));
             return dropout is null ? h : dropout.Apply(h, Dropout);
         }
         var h = nn.functional.max_pool2d(Activation.Apply(Conv("conv1", x.view(-1, 1, 28, 28), 2)), 2);
         h = nn.functional.max_pool2d(Activation.Apply(Conv("conv2", h, 0)), 2).flatten(1);
-        return Linear(layout, theta, "fc3", Hidden("fc2", Hidden("fc1", h)));
+        return Linear(weight, "fc3", Hidden("fc2", Hidden("fc1", h)));
     }
 }

@@ -30,12 +30,12 @@ public sealed record Mlp(int Inputs, ValueList<int> Hidden, int Outputs, Activat
         if (!Enum.IsDefined(Activation)) yield return $"Mlp.Activation must be Relu, Tanh or Gelu, got {(int)Activation}";
     }
 
-    internal override Tensor Forward(ParamLayout layout, Tensor theta, Tensor x, Dropout? dropout)
+    internal override Tensor Forward(Func<string, Tensor> weight, Tensor x, Dropout? dropout)
     {
         int last = Widths.Count - 2;
         for (int l = 0; l <= last; l++)
         {
-            x = Linear(layout, theta, $"layer{l}", x);
+            x = Linear(weight, $"layer{l}", x);
             if (l == last) break;
             x = Activation.Apply(x);
             if (dropout is not null) x = dropout.Apply(x, Dropout);

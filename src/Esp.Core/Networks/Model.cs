@@ -22,14 +22,15 @@ public abstract record Model
 
     public abstract IEnumerable<string> Errors();
 
-    /// <summary>The logits [B, Outputs] of <paramref name="x"/> [B, Inputs] with the parameters of one run, theta [D];
-    /// <paramref name="dropout"/> null: evaluation (no dropout).</summary>
-    internal abstract Tensor Forward(ParamLayout layout, Tensor theta, Tensor x, Dropout? dropout);
+    /// <summary>The logits [B, Outputs] of <paramref name="x"/> [B, Inputs] with one run's parameters: <paramref name="weight"/>
+    /// gives each segment of the layout by name, shaped as the segment (views of theta); <paramref name="dropout"/> null:
+    /// evaluation (no dropout).</summary>
+    internal abstract Tensor Forward(Func<string, Tensor> weight, Tensor x, Dropout? dropout);
 
     /// <summary>A fully connected layer's two segments: weight [out, in] (decayed) and bias [out] (not), both U(+-1/sqrt(in)).</summary>
     protected static IEnumerable<(string, long[], ParamInit, long, bool)> Linear(string name, long inputs, long outputs) =>
         [($"{name}.weight", [outputs, inputs], ParamInit.Uniform, inputs, true), ($"{name}.bias", [outputs], ParamInit.Uniform, inputs, false)];
 
-    protected static Tensor Linear(ParamLayout layout, Tensor theta, string name, Tensor x) =>
-        nn.functional.linear(x, layout.View(theta, $"{name}.weight"), layout.View(theta, $"{name}.bias"));
+    protected static Tensor Linear(Func<string, Tensor> weight, string name, Tensor x) =>
+        nn.functional.linear(x, weight($"{name}.weight"), weight($"{name}.bias"));
 }

@@ -69,6 +69,14 @@ public static class Plot
         return new Figure(title ?? $"{metric} against {x}", [chart]);
     }
 
+    /// <summary>An epoch-end column (full_loss, a network's val_loss or val_accuracy) against the epoch (1 = after the
+    /// first), one curve per run, named by <paramref name="series"/> and the run.</summary>
+    public static Figure Epochs(Results results, string column, string? series = null, string? title = null) =>
+        Charts.Lines(title ?? $"{column} after each epoch", "epoch", column, results.RunRecords
+            .Where(r => r.EpochColumnNames.Contains(column))
+            .Select(r => new Curve($"{(series is null ? "" : $"{series} = {Setting(r, series)} ")}(run {r.Run})",
+                r.EpochColumn(column).Select((_, e) => e + 1.0).ToArray(), r.EpochColumn(column), Markers: true)));
+
     static Scatter Trace(RunRecord r, string column, int plotEvery, (int First, int Last)? epochs, string name)
     {
         double perEpoch = r.Experiment.StepsPerEpoch;

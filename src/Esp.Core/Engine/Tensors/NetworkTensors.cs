@@ -4,8 +4,10 @@ namespace Esp;
 
 /// <summary>
 /// One network run on the tensor path: the data on the device, theta [1, D] whose segments the model reads as
-/// views, and autograd for the gradient. Each step differentiates with respect to a leaf that shares theta's
-/// storage, so backward() fills one [D] gradient and theta itself is updated in place without autograd.
+/// views, and autograd for the gradient. Each step differentiates with respect to one leaf per segment, each a
+/// view of theta's storage, and concatenates their gradients into the [1, D] gradient (one copy of D numbers; a
+/// single leaf for all of theta would make autograd zero-fill and add a [D] tensor per segment); theta itself is
+/// updated in place without autograd.
 /// </summary>
 sealed class NetworkTensors : ITensorProblem
 {
@@ -59,7 +61,7 @@ sealed class NetworkTensors : ITensorProblem
         for (long start = 0; start < n; start += EvaluationChunk)
         {
             long size = Math.Min(EvaluationChunk, n - start);
-            var logits = network.Model.Forward(layout, theta[0], x.narrow(0, start, size), null);
+            var logits = network.Model.Forward(Views(theta[0]), x.narrow(0, start, size), null);
             var labels = y.narrow(0, start, size);
             lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
             correct += logits.argmax(1, false).eq(labels).sum().to_type(ScalarType.Float64).item<double>();
@@ -67,10 +69,12 @@ sealed class NetworkTensors : ITensorProblem
         return (lossSum / n, correct / n);
     }
 
-    /// <summary>The mean cross-entropy of the examples <paramref name="indices"/> with one run's <paramref name="parameters"/> [D].</summary>
-    Tensor BatchLoss(Tensor parameters, Tensor indices, bool training)
+    Func<string, Tensor> Views(Tensor parameters) => name => layout.View(parameters, name);
+
+    /// <summary>The mean cross-entropy of the examples <paramref name="indices"/> with one run's parameters, by segment name.</summary>
+    Tensor BatchLoss(Func<string, Tensor> weight, Tensor indices, bool training)
     {
-        var logits = network.Model.Forward(layout, parameters, trainX.index_select(0, indices), training ? dropout : null);
+        var logits = network.Model.Forward(weight, trainX.index_select(0, indices), training ? dropout : null);
         return nn.functional.cross_entropy(logits, trainY.index_select(0, indices));
     }
 
@@ -101,15 +105,18 @@ sealed class NetworkTensors : ITensorProblem
         public Tensor Loss(Tensor theta)
         {
             using var noGrad = no_grad();
-            return problem.BatchLoss(theta[0], Indices(), training: false).reshape(1);
+            return problem.BatchLoss(problem.Views(theta[0]), Indices(), training: false).reshape(1);
         }
 
         public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta, bool training)
         {
-            var leaf = theta[0].detach().requires_grad_(true); // shares theta's storage: no copy
-            var loss = problem.BatchLoss(leaf, Indices(), training);
+            var parameters = theta[0].detach(); // shares theta's storage: no copy
+            var leaves = problem.layout.Segments.ToDictionary(s => s.Name,
+                s => parameters.narrow(0, s.Offset, s.Size).view(s.Shape.ToArray()).requires_grad_(true));
+            var loss = problem.BatchLoss(name => leaves[name], Indices(), training);
             loss.backward();
-            return (loss.detach().reshape(1), leaf.grad!.unsqueeze(0));
+            var grad = cat(problem.layout.Segments.Select(s => leaves[s.Name].grad!.flatten()).ToArray(), 0);
+            return (loss.detach().reshape(1), grad.unsqueeze(0));
         }
     }
 }
