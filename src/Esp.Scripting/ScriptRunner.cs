@@ -128,7 +128,9 @@ public static class ScriptRunner
         }
         catch (Exception e)
         {
-            stderr.WriteLine($"{ScriptLocation(e, script)}error: {e.GetType().Name}: {e.Message}");
+            var (at, chain) = ScriptCallSites.Describe(e, script.SourceFiles);
+            stderr.WriteLine($"{at}error: {e.GetType().Name}: {e.Message}");
+            if (chain != "") stderr.WriteLine(chain);
             stderr.WriteLine($"esp-script: {Path.GetFileName(line.Script)} failed; no results were written");
             return new Outcome(RuntimeError, script, null);
         }
@@ -138,16 +140,4 @@ public static class ScriptRunner
 
     static bool IsCancellation(Exception e) =>
         e is OperationCanceledException || e.InnerException is { } inner && IsCancellation(inner);
-
-    /// <summary>"fig19.csx(14): " for the innermost frame of the exception that lies in one of the script's files.</summary>
-    static string ScriptLocation(Exception e, CompiledScript script)
-    {
-        for (var inner = e; inner != null; inner = inner.InnerException)
-        {
-            var frame = new StackTrace(inner, fNeedFileInfo: true).GetFrames()
-                .FirstOrDefault(f => f.GetFileName() is string file && script.SourceFiles.Contains(file));
-            if (frame != null) return $"{Path.GetFileName(frame.GetFileName())}({frame.GetFileLineNumber()}): ";
-        }
-        return "";
-    }
 }
