@@ -28,7 +28,7 @@ public static class OptionCheck
             ? $"{file} reads no --NAME options (no Args.Get(\"NAME\", ...) in it or its #load files)"
             : $"{file} reads {string.Join(", ", known.Select(n => "--" + n))}");
         errors.Add($"esp-script's own options are {string.Join(", ", BuiltIn.Select(n => "--" + n))}; " +
-            $"`dotnet esp-script {line.Script} --help` lists them all");
+            $"run {line.Script} with --help to list them all");
         return errors;
     }
 

@@ -94,7 +94,7 @@ public sealed class ScriptOptionTests : IDisposable
 
         Assert.Equal(ScriptRunner.Usage, code);
         Assert.Contains("--lrr is not an option of cli.csx or of esp-script; did you mean --lr?", err.ToString());
-        Assert.Contains($"`dotnet esp-script {script} --help` lists them all", err.ToString());
+        Assert.Contains($"run {script} with --help to list them all", err.ToString());
     }
 
     [Fact]
