@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Esp.Scripting;
 
 /// <summary>
-/// Runs one script end to end: compile (or reuse the cached build), execute with Args and Run, then write
-/// steps.csv, runs.csv, the script's figures and manifest.json into a staging folder that replaces the
-/// results folder only when everything succeeded. Nothing is touched on failure or interrupt, and a folder
+/// Runs one script end to end: refuse a --NAME it never reads (<see cref="OptionCheck"/>), compile (or reuse the
+/// cached build), execute with Args and Run, then write steps.csv, runs.csv, the script's figures and
+/// manifest.json into a staging folder that replaces the results folder only when everything succeeded. Nothing is touched on failure or interrupt, and a folder
 /// Esp did not write is refused before anything compiles (<see cref="ResultsFolder"/>).
 /// </summary>
 public static class ScriptRunner
