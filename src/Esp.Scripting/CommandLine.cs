@@ -9,13 +9,16 @@ public sealed record CommandLine(
     bool Quick = false,
     int Seed = 0,
     string? CacheFolder = null,
-    IReadOnlyDictionary<string, string>? Values = null)
+    IReadOnlyDictionary<string, string>? Values = null,
+    bool Help = false)
 {
     public const string Usage = """
         usage: dotnet esp-script SCRIPT.csx [options] [--NAME VALUE ...]
+               dotnet esp-script SCRIPT.csx --help    (also lists the options SCRIPT reads)
 
-        Runs an Esp experiment script and writes its results to results/<script name>/:
-        steps.csv, runs.csv, <name>.html (figures, viewable offline) and manifest.json.
+        Runs an Esp experiment script and writes its results to results/<script name>/ in the
+        current directory (not beside the script): steps.csv, runs.csv, <name>.html (figures,
+        viewable offline) and manifest.json.
 
         options:
           --out DIR     write results into DIR instead of results/<script name>/ (relative to the
@@ -27,7 +30,8 @@ public sealed record CommandLine(
           --seed N      base seed for the script's experiments (Args.Seed, default 0)
           --cache DIR   where compiled scripts are cached (default ~/.cache/esp/scripts)
           --help        print this text
-          --NAME VALUE  any other value, read in the script with Args.Get("NAME", default)
+          --NAME VALUE  an option of the script, read there with Args.Get("NAME", default); a NAME
+                        the script never reads is refused before anything runs
 
         Ctrl-C (SIGINT) or SIGTERM stops the runs at their next step, removes the temporary
         output and keeps the previous results.
@@ -37,8 +41,19 @@ public sealed record CommandLine(
         130 stopped by SIGINT, 143 stopped by SIGTERM
         """;
 
-    /// <summary>Parses the arguments, or returns the error to print with the usage text.</summary>
+    /// <summary>
+    /// Parses the arguments, or returns the error to print with the usage text. --help wins over any error:
+    /// it gives no line, or with a script a line with Help set (its options are listed too).
+    /// </summary>
     public static (CommandLine? Line, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        var (line, error) = ParseAll(args);
+        if (!args.Any(a => a is "--help" or "-h")) return (line, error);
+        var script = line?.Script ?? args.FirstOrDefault(a => !a.StartsWith('-') && a.EndsWith(".csx", StringComparison.Ordinal));
+        return (script is null ? null : (line ?? new CommandLine(script)) with { Script = script, Help = true }, null);
+    }
+
+    static (CommandLine? Line, string? Error) ParseAll(IReadOnlyList<string> args)
     {
         string? script = null, output = null, cache = null;
         bool quick = false;
@@ -50,7 +65,7 @@ public sealed record CommandLine(
             string? Next() => i + 1 < args.Count ? args[++i] : null;
             switch (a)
             {
-                case "--help" or "-h": return (null, null);
+                case "--help" or "-h": break; // Parse answers it
                 case "--quick": quick = true; break;
                 case "--out": output = Next() ?? ""; if (output == "") return (null, "--out needs a folder, e.g. --out results/try1"); break;
                 case "--cache": cache = Next() ?? ""; if (cache == "") return (null, "--cache needs a folder"); break;

@@ -13,6 +13,16 @@ namespace Esp.Scripting;
 public sealed record CompiledScript(Func<ScriptGlobals, Task<object>> Run, string Hash, bool Compiled, double CompileSeconds,
     IReadOnlyList<string> SourceFiles);
 
+/// <summary>
+/// A script read and resolved but not compiled: its files, the options it reads, the hash its build is cached
+/// under, and whether it has syntax errors (then the compiler, not the option check, speaks first).
+/// </summary>
+public sealed record ParsedScript(string FullPath, Compilation Compilation, IReadOnlyList<string> SourceFiles,
+    DeclaredOptions Options, string Hash, bool HasSyntaxErrors)
+{
+    public string FileName => Path.GetFileName(FullPath);
+}
+
 /// <summary>Thrown when a script does not compile; Errors are "file.csx(line,col): error CSxxxx: ..." lines.</summary>
 public sealed class ScriptCompilationException(IReadOnlyList<string> errors) : Exception(string.Join("\n", errors))
 {
@@ -37,21 +47,25 @@ public static class ScriptCompiler
     // (globals first). The cached assembly is entered the same way Roslyn enters a fresh one.
     const string SubmissionType = "Submission#0", FactoryMethod = "<Factory>";
 
-    public static CompiledScript Load(string path, string cacheFolder)
+    /// <summary>
+    /// Reads the script and its #load files and resolves them, without binding or emitting anything (milliseconds):
+    /// enough for the options it reads and for its cache hash.
+    /// </summary>
+    public static ParsedScript Parse(string path)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"no script at {path}", path);
-        var options = ScriptOptions.Default
-            .WithFilePath(full)
-            .WithReferences(References)
-            .WithImports(Imports)
-            .WithSourceResolver(new SourceFileResolver([], Path.GetDirectoryName(full)!))
-            .WithEmitDebugInformation(true)
-            .WithFileEncoding(Encoding.UTF8);
-        var script = CSharpScript.Create(File.ReadAllText(full), options, typeof(ScriptGlobals));
-        var compilation = script.GetCompilation(); // parses and resolves #load, binds nothing yet
-        var sources = compilation.SyntaxTrees.Select(t => t.FilePath).ToList();
-        var hash = Hash(compilation);
+        var compilation = Create(File.ReadAllText(full), full).GetCompilation();
+        return new ParsedScript(full, compilation, compilation.SyntaxTrees.Select(t => t.FilePath).ToList(),
+            DeclaredOptions.Find(compilation.SyntaxTrees), Hash(compilation),
+            compilation.SyntaxTrees.Any(t => t.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)));
+    }
+
+    public static CompiledScript Load(string path, string cacheFolder) => Load(Parse(path), cacheFolder);
+
+    public static CompiledScript Load(ParsedScript parsed, string cacheFolder)
+    {
+        var (hash, sources) = (parsed.Hash, parsed.SourceFiles);
         var dll = Path.Combine(cacheFolder, hash + ".dll");
         var pdb = Path.Combine(cacheFolder, hash + ".pdb");
 
@@ -61,7 +75,7 @@ public static class ScriptCompiler
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var peStream = new MemoryStream();
         using var pdbStream = new MemoryStream();
-        var emitted = compilation.Emit(peStream, pdbStream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        var emitted = parsed.Compilation.Emit(peStream, pdbStream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
         var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(Describe).ToList();
         if (!emitted.Success) throw new ScriptCompilationException(errors);
         double seconds = clock.Elapsed.TotalSeconds;
@@ -69,6 +83,26 @@ public static class ScriptCompiler
         AtomicFile.Write(pdb, s => s.Write(pdbStream.ToArray()));
         AtomicFile.Write(dll, s => s.Write(peStream.ToArray()));
         return new CompiledScript(EntryPoint(peStream.ToArray(), pdbStream.ToArray()), hash, true, seconds, sources);
+    }
+
+    /// <summary>
+    /// The compile errors of <paramref name="code"/> as a script at <paramref name="filePath"/> (its #load base),
+    /// with the same references, imports and globals as a real run; nothing is emitted, cached or run.
+    /// </summary>
+    public static IReadOnlyList<string> Errors(string code, string filePath) =>
+        Create(code, Path.GetFullPath(filePath)).GetCompilation().GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error).Select(Describe).ToList();
+
+    static Script<object> Create(string code, string fullPath)
+    {
+        var options = ScriptOptions.Default
+            .WithFilePath(fullPath)
+            .WithReferences(References)
+            .WithImports(Imports)
+            .WithSourceResolver(new SourceFileResolver([], Path.GetDirectoryName(fullPath)!))
+            .WithEmitDebugInformation(true)
+            .WithFileEncoding(Encoding.UTF8);
+        return CSharpScript.Create(code, options, typeof(ScriptGlobals));
     }
 
     /// <summary>"fig19.csx(12,5): error CS0103: The name 'x' does not exist in the current context".</summary>

@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Esp.Scripting;
 
 /// <summary>
-/// Runs one script end to end: compile (or reuse the cached build), execute with Args and Run, then write
-/// steps.csv, runs.csv, the script's figures and manifest.json into a staging folder that replaces the
-/// results folder only when everything succeeded. Nothing is touched on failure or interrupt, and a folder
+/// Runs one script end to end: refuse a --NAME it never reads (<see cref="OptionCheck"/>), compile (or reuse the
+/// cached build), execute with Args and Run, then write steps.csv, runs.csv, the script's figures and
+/// manifest.json into a staging folder that replaces the results folder only when everything succeeded. Nothing is touched on failure or interrupt, and a folder
 /// Esp did not write is refused before anything compiles (<see cref="ResultsFolder"/>).
 /// </summary>
 public static class ScriptRunner
@@ -16,6 +16,7 @@ public static class ScriptRunner
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, bool liveProgress = false)
     {
         var (line, usageError) = CommandLine.Parse(args);
+        if (line is { Help: true }) return Help(line, stdout, stderr);
         if (line is null)
         {
             if (usageError != null) stderr.WriteLine($"esp-script: {usageError}");
@@ -24,6 +25,23 @@ public static class ScriptRunner
         }
         using var interrupt = Interrupt.OnSignals(stderr);
         return Run(line, stdout, stderr, liveProgress, interrupt).ExitCode;
+    }
+
+    /// <summary>The usage text, then the options the script reads.</summary>
+    static int Help(CommandLine line, TextWriter stdout, TextWriter stderr)
+    {
+        stdout.WriteLine(CommandLine.Usage);
+        stdout.WriteLine();
+        try
+        {
+            stdout.Write(ScriptHelp.Text(ScriptCompiler.Parse(line.Script)));
+            return Ok;
+        }
+        catch (FileNotFoundException e)
+        {
+            stderr.WriteLine($"esp-script: {e.Message}: give the path of a .csx script, relative to the current directory");
+            return Usage;
+        }
     }
 
     /// <summary>What a script run did (for tests and the benchmark).</summary>
@@ -43,21 +61,30 @@ public static class ScriptRunner
         using var claimed = folder;
         using var ownInterrupt = interrupt is null ? new Interrupt(stderr) : null;
         interrupt ??= ownInterrupt!;
+        ParsedScript parsed;
+        try { parsed = ScriptCompiler.Parse(line.Script); }
+        catch (FileNotFoundException e)
+        {
+            stderr.WriteLine($"esp-script: {e.Message}");
+            return new Outcome(Usage, null, null);
+        }
+        // a misspelt option is refused before the compile and the compute; a syntax error is the compiler's to report
+        if (!parsed.HasSyntaxErrors && OptionCheck.Errors(line, parsed) is { Count: > 0 } optionErrors)
+        {
+            foreach (var error in optionErrors) stderr.WriteLine($"esp-script: {error}");
+            stderr.WriteLine("esp-script: nothing ran; nothing was written");
+            return new Outcome(Usage, null, null);
+        }
         CompiledScript script;
         try
         {
-            script = ScriptCompiler.Load(line.Script, line.CacheFolder ?? ScriptCompiler.DefaultCacheFolder);
+            script = ScriptCompiler.Load(parsed, line.CacheFolder ?? ScriptCompiler.DefaultCacheFolder);
         }
         catch (ScriptCompilationException e)
         {
             foreach (var error in e.Errors) stderr.WriteLine(error);
             stderr.WriteLine($"esp-script: {Path.GetFileName(line.Script)} does not compile; no results were written");
             return new Outcome(CompileError, null, null);
-        }
-        catch (FileNotFoundException e)
-        {
-            stderr.WriteLine($"esp-script: {e.Message}");
-            return new Outcome(Usage, null, null);
         }
         stderr.WriteLine(script.Compiled
             ? $"esp-script: compiled {Path.GetFileName(line.Script)} in {script.CompileSeconds:F2} s"
@@ -71,11 +98,15 @@ public static class ScriptRunner
             {
                 interrupt.OnForcedExit(() => Directory.Delete(staging, recursive: true));
                 OutputFolder.Current = staging;
-                var globals = new ScriptGlobals(new ScriptArgs(line), new Progress(stderr, liveProgress), interrupt.Token);
+                var arguments = new ScriptArgs(line);
+                var globals = new ScriptGlobals(arguments, new Progress(stderr, liveProgress), interrupt.Token);
                 var previousOut = Console.Out;
                 Console.SetOut(stdout); // scripts print with Console.WriteLine
                 try { script.Run(globals).GetAwaiter().GetResult(); }
                 finally { Console.SetOut(previousOut); }
+                foreach (var name in arguments.Unread)
+                    stderr.WriteLine($"esp-script: warning: --{name} {line.Values![name]} was given but " +
+                        $"{Path.GetFileName(line.Script)} never read it (no Args.Get(\"{name}\", ...) ran): this run did not use it");
                 if (globals.Records.Count > 0) new Results(globals.Records).Save(staging);
                 interrupt.Token.ThrowIfCancellationRequested(); // a script that caught the cancellation still stops
                 AtomicFile.WriteText(Path.Combine(staging, "manifest.json"),
@@ -97,7 +128,9 @@ public static class ScriptRunner
         }
         catch (Exception e)
         {
-            stderr.WriteLine($"{ScriptLocation(e, script)}error: {e.GetType().Name}: {e.Message}");
+            var (at, chain) = ScriptCallSites.Describe(e, script.SourceFiles);
+            stderr.WriteLine($"{at}error: {e.GetType().Name}: {e.Message}");
+            if (chain != "") stderr.WriteLine(chain);
             stderr.WriteLine($"esp-script: {Path.GetFileName(line.Script)} failed; no results were written");
             return new Outcome(RuntimeError, script, null);
         }
@@ -107,16 +140,4 @@ public static class ScriptRunner
 
     static bool IsCancellation(Exception e) =>
         e is OperationCanceledException || e.InnerException is { } inner && IsCancellation(inner);
-
-    /// <summary>"fig19.csx(14): " for the innermost frame of the exception that lies in one of the script's files.</summary>
-    static string ScriptLocation(Exception e, CompiledScript script)
-    {
-        for (var inner = e; inner != null; inner = inner.InnerException)
-        {
-            var frame = new StackTrace(inner, fNeedFileInfo: true).GetFrames()
-                .FirstOrDefault(f => f.GetFileName() is string file && script.SourceFiles.Contains(file));
-            if (frame != null) return $"{Path.GetFileName(frame.GetFileName())}({frame.GetFileLineNumber()}): ";
-        }
-        return "";
-    }
 }

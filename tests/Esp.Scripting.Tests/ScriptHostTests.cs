@@ -35,6 +35,19 @@ public sealed class ScriptHostTests : IDisposable
     }
 
     [Fact]
+    public void A_runtime_exception_in_a_loaded_helper_shows_the_script_call_chain_the_users_line_first()
+    {
+        scratch.Write("helper.csx", "static void Explode(int level)\n{\n    if (level > 0) throw new InvalidOperationException($\"boom at {level}\");\n}\n");
+        var script = scratch.Write("main.csx", "#load \"helper.csx\"\nvar level = 1;\nExplode(level);\n");
+        var (code, _, err, _) = scratch.Run(script);
+
+        Assert.Equal(ScriptRunner.RuntimeError, code);
+        Assert.Contains("main.csx(3): error: InvalidOperationException: boom at 1", err);
+        Assert.Contains("script frames, outermost first: main.csx(3) > helper.csx(3) Explode", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
     public void An_invalid_description_prints_esps_message_not_a_stack_trace()
     {
         var script = scratch.Write("invalid.csx",
