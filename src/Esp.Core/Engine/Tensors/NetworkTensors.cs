@@ -26,10 +26,9 @@ sealed class NetworkTensors : ITensorProblem
         (this.network, this.device, this.type) = (network, device, type);
         layout = network.Model.Layout;
         var data = network.Data.Load(x.Seed);
-        Tensor Examples(float[] values, int count) =>
-            tensor(values, [count, data.Features], device: device).to_type(type).DetachFromDisposeScope();
-        (trainX, trainY) = (Examples(data.TrainX, data.TrainCount), tensor(data.TrainY, device: device).DetachFromDisposeScope());
-        (validationX, validationY) = (Examples(data.ValidationX, data.ValidationCount), tensor(data.ValidationY, device: device).DetachFromDisposeScope());
+        (trainX, trainY) = (DeviceData.Of(data.TrainX, data.TrainCount, data.Features, device, type), DeviceData.Of(data.TrainY, device));
+        (validationX, validationY) = (DeviceData.Of(data.ValidationX, data.ValidationCount, data.Features, device, type),
+            DeviceData.Of(data.ValidationY, device));
         initial = layout.Initial(Rng.For(x.Seed, "init"));
         dropout = new Dropout(new Generator(Rng.For(x.Seed, "dropout").NextUInt64(), device));
         DecayMask = network.DecayOn == DecayOn.WeightsOnly
@@ -80,8 +79,7 @@ sealed class NetworkTensors : ITensorProblem
 
     public void Dispose()
     {
-        foreach (var t in new[] { trainX, trainY, validationX, validationY }) t.Dispose();
-        DecayMask?.Dispose();
+        DecayMask?.Dispose(); // the data tensors are shared with other runs (DeviceData)
         dropout.Generator.Dispose();
     }
 
