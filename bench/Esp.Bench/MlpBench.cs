@@ -47,6 +47,10 @@ static class MlpBench
         double sideBySide = Timing.MedianSeconds(repetitions, () => Engine.Run(grid, TextWriter.Null));
         Console.WriteLine($"8-run MLP 14-100-40-4 grid (20 epochs of 32 steps): one at a time {8 / oneAtATime:F2} runs/s, " +
                           $"side by side on {Environment.ProcessorCount} cores {8 / sideBySide:F2} runs/s, ratio {oneAtATime / sideBySide:F2} (target >= 1.6)");
+        var big = Enumerable.Range(0, 4).Select(seed => x with { Seed = seed }).ToList();
+        double bigAlone = Timing.MedianSeconds(repetitions, () => Engine.Run(big, TextWriter.Null, options: alone));
+        double bigSide = Timing.MedianSeconds(repetitions, () => Engine.Run(big, TextWriter.Null));
+        Console.WriteLine($"4-run MLP 784-256-128-10 grid ({Steps} steps each): one at a time {4 / bigAlone:F2} runs/s, side by side {4 / bigSide:F2} runs/s, ratio {bigAlone / bigSide:F2}");
         double a = Timing.Median(esp), b = Timing.Median(bare);
         Console.WriteLine($"mlp: esp {a:F3} ms/step, bare TorchSharp {b:F3} ms/step, ratio {a / b:F2}");
     }

@@ -10,7 +10,8 @@ public sealed record CommandLine(
     int Seed = 0,
     string? CacheFolder = null,
     IReadOnlyDictionary<string, string>? Values = null,
-    bool Help = false)
+    bool Help = false,
+    bool Resume = false)
 {
     public const string Usage = """
         usage: dotnet esp-script SCRIPT.csx [options] [--NAME VALUE ...]
@@ -29,6 +30,9 @@ public sealed record CommandLine(
           --quick       ask the script to scale itself down (smoke tests); scripts read Args.Quick
           --seed N      base seed for the script's experiments (Args.Seed, default 0)
           --cache DIR   where compiled scripts are cached (default ~/.cache/esp/scripts)
+          --resume      continue from the checkpoints of an interrupted run of the script (scripts
+                        that set EngineOptions.CheckpointEvery save them in <out>.checkpoints/);
+                        runs that had finished are not recomputed
           --help        print this text
           --NAME VALUE  an option of the script, read there with Args.Get("NAME", default); a NAME
                         the script never reads is refused before anything runs
@@ -56,7 +60,7 @@ public sealed record CommandLine(
     static (CommandLine? Line, string? Error) ParseAll(IReadOnlyList<string> args)
     {
         string? script = null, output = null, cache = null;
-        bool quick = false;
+        bool quick = false, resume = false;
         int seed = 0;
         var values = new Dictionary<string, string>();
         for (int i = 0; i < args.Count; i++)
@@ -67,6 +71,7 @@ public sealed record CommandLine(
             {
                 case "--help" or "-h": break; // Parse answers it
                 case "--quick": quick = true; break;
+                case "--resume": resume = true; break;
                 case "--out": output = Next() ?? ""; if (output == "") return (null, "--out needs a folder, e.g. --out results/try1"); break;
                 case "--cache": cache = Next() ?? ""; if (cache == "") return (null, "--cache needs a folder"); break;
                 case "--seed":
@@ -86,9 +91,12 @@ public sealed record CommandLine(
             }
         }
         if (script is null) return (null, "give the script to run, e.g. dotnet esp-script experiments/fig19.csx");
-        return (new CommandLine(script, output, quick, seed, cache, values), null);
+        return (new CommandLine(script, output, quick, seed, cache, values, Resume: resume), null);
     }
 
     /// <summary>results/&lt;script name&gt;/ unless --out was given.</summary>
     public string OutputFolder => Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(Script));
+
+    /// <summary>Where the script's checkpoints go: beside its results folder, so that they outlive a failed or interrupted run.</summary>
+    public string CheckpointFolder => Path.GetFullPath(OutputFolder).TrimEnd('/') + ".checkpoints";
 }

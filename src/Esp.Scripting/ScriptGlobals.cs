@@ -4,17 +4,19 @@ namespace Esp.Scripting;
 /// What a .csx script sees without any import: <c>Args</c> and <c>Run</c>, next to Esp's descriptions,
 /// Plot, Report and Deedle (imported by the host).
 /// </summary>
-public sealed class ScriptGlobals(ScriptArgs args, Progress progress, CancellationToken cancel = default)
+public sealed class ScriptGlobals(ScriptArgs args, Progress progress, CancellationToken cancel = default,
+    EngineOptions? engineOptions = null)
 {
     readonly List<RunRecord> records = [];
 
     public ScriptArgs Args { get; } = args;
 
     /// <summary>
-    /// How Run schedules a grid: runs per batch, memory budget, CPU cores, backend. Set it before Run, e.g.
-    /// <c>EngineOptions = EngineOptions with { RunsPerBatch = 32 };</c>. A run's numbers do not depend on it.
+    /// How Run schedules a grid: runs per batch, memory budget, CPU cores, backend, checkpoints. Set it before Run,
+    /// e.g. <c>EngineOptions = EngineOptions with { CheckpointEvery = 5 };</c>. A run's numbers do not depend on it.
+    /// The host presets CheckpointFolder (beside the results) and Resume (--resume).
     /// </summary>
-    public EngineOptions EngineOptions { get; set; } = EngineOptions.Default;
+    public EngineOptions EngineOptions { get; set; } = engineOptions ?? EngineOptions.Default;
 
     /// <summary>Every run of every Run call so far (the host saves them as steps.csv and runs.csv).</summary>
     public IReadOnlyList<RunRecord> Records => records;

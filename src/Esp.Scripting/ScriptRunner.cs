@@ -99,7 +99,8 @@ public static class ScriptRunner
                 interrupt.OnForcedExit(() => Directory.Delete(staging, recursive: true));
                 OutputFolder.Current = staging;
                 var arguments = new ScriptArgs(line);
-                var globals = new ScriptGlobals(arguments, new Progress(stderr, liveProgress), interrupt.Token);
+                var globals = new ScriptGlobals(arguments, new Progress(stderr, liveProgress), interrupt.Token,
+                    EngineOptions.Default with { CheckpointFolder = line.CheckpointFolder, Resume = line.Resume });
                 var previousOut = Console.Out;
                 Console.SetOut(stdout); // scripts print with Console.WriteLine
                 try { script.Run(globals).GetAwaiter().GetResult(); }

@@ -15,7 +15,7 @@ static class BatchPlan
 {
     public static IReadOnlyList<RunBatch> Make(IReadOnlyList<Experiment> grid, EngineOptions options)
     {
-        var errors = options.Errors().Concat(grid.SelectMany((x, i) => BackendErrors(x, i, options))).ToList();
+        var errors = options.Errors().Concat(grid.SelectMany((x, i) => BackendErrors(x, i, options).Concat(options.CheckpointErrors(x, i)))).ToList();
         if (errors.Count > 0) throw new InvalidExperimentException(errors);
 
         var batches = new List<RunBatch>();

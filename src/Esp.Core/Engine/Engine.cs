@@ -48,7 +48,7 @@ public static class Engine
             if (batch.Backend == Backend.Fused)
                 FusedBatch.Execute(runs, batch.Parallel, Log, cancel, (k, record) => Done(batch.Indices[k], record));
             else
-                foreach (var (record, k) in TensorBatch.Execute(runs, Log, cancel).Select((r, k) => (r, k)))
+                foreach (var (record, k) in TensorBatch.Execute(runs, Log, cancel, options).Select((r, k) => (r, k)))
                     Done(batch.Indices[k], record);
         }
         return new Results(records);
@@ -58,7 +58,7 @@ public static class Engine
             int i = single[k].Indices[0];
             int before = torch.get_num_threads();
             torch.set_num_threads(1); // per worker: libtorch's intra-op thread count is per calling thread
-            try { Done(i, TensorBatch.Execute([(firstRun + i, grid[i])], Log, cancel)[0]); }
+            try { Done(i, TensorBatch.Execute([(firstRun + i, grid[i])], Log, cancel, options)[0]); }
             finally { torch.set_num_threads(before); }
         });
     }

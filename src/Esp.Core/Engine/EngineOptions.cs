@@ -17,9 +17,13 @@ public enum Backend
 /// hold at once (null: a quarter of the memory available to this process; it is not read off a GPU, so set it
 /// for large grids on one): it sizes tensor batches and caps how many fused runs are in flight; Threads is the
 /// number of CPU cores the fused backend uses (null: all).
+/// CheckpointEvery = K saves every batch's whole state (parameters, optimizer state, random streams, what was
+/// recorded) after every K epochs and at the end, atomically, into CheckpointFolder; with Resume, a batch whose
+/// checkpoint is there continues from it and gives exactly the numbers of an uninterrupted run. Checkpointed runs
+/// take the tensor path (the fused CPU loops keep no checkpoints).
 /// </summary>
 public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetBytes = null, int? Threads = null,
-    Backend Backend = Backend.Auto)
+    Backend Backend = Backend.Auto, int? CheckpointEvery = null, string? CheckpointFolder = null, bool Resume = false)
 {
     public static readonly EngineOptions Default = new();
 
@@ -29,7 +33,8 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
 
     /// <summary>The backend that runs <paramref name="x"/>.</summary>
     public Backend BackendFor(Experiment x) =>
-        Backend != Backend.Auto ? Backend : x.Device == "cpu" && FusedRun.Supports(x) ? Backend.Fused : Backend.Tensors;
+        Backend != Backend.Auto ? Backend
+        : x.Device == "cpu" && FusedRun.Supports(x) && CheckpointEvery is null ? Backend.Fused : Backend.Tensors;
 
     public IEnumerable<string> Errors()
     {
@@ -41,5 +46,20 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
             yield return $"EngineOptions.Backend must be Auto, Fused or Tensors, got {(int)Backend}: use Backend.Auto";
         if (Threads is < 1)
             yield return $"EngineOptions.Threads must be >= 1, got {Threads}: use e.g. {Environment.ProcessorCount} (this machine's cores), or null for all";
+        if (CheckpointEvery is < 1)
+            yield return $"EngineOptions.CheckpointEvery must be >= 1 epoch, got {CheckpointEvery}: use e.g. 5, or null for no checkpoints";
+        if (CheckpointEvery is not null && string.IsNullOrWhiteSpace(CheckpointFolder))
+            yield return "EngineOptions.CheckpointFolder must name a folder when CheckpointEvery is set (esp-script sets results/NAME.checkpoints): set it, e.g. \"checkpoints\"";
+        if (CheckpointEvery is not null && Backend == Backend.Fused)
+            yield return "EngineOptions.Backend = Fused keeps no checkpoints, but CheckpointEvery is set: use Backend.Auto or Tensors";
+        if (Resume && CheckpointEvery is null)
+            yield return "EngineOptions.Resume needs checkpoints to resume from, but CheckpointEvery is null: set CheckpointEvery (e.g. 5) in the script";
+    }
+
+    /// <summary>Checkpoint errors that depend on the experiment: the optimizer's state must be Esp's own.</summary>
+    internal IEnumerable<string> CheckpointErrors(Experiment x, int index)
+    {
+        if (CheckpointEvery is not null && x.Optimizer is not (Adam or AdamW or RmsProp or Sgd))
+            yield return $"experiment {index}: EngineOptions.CheckpointEvery needs an optimizer whose state Esp can save (Adam, AdamW, RmsProp, Sgd), got {x.Optimizer.GetType().Name}: leave CheckpointEvery null for it";
     }
 }

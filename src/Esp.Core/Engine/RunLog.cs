@@ -42,6 +42,30 @@ sealed class RunLog
     public void AddBatchLosses(int epoch, IEnumerable<double> losses) =>
         batchLosses.AddRange(losses.Select((l, k) => (epoch, k + 1, l)));
 
+    /// <summary>Writes what was recorded over the first <paramref name="steps"/> steps (a checkpoint).</summary>
+    public void Write(BinaryWriter w, int steps)
+    {
+        foreach (var column in values)
+            for (int t = 0; t < steps; t++) w.Write(column[t]);
+        foreach (var list in epochEnd)
+        {
+            w.Write(list.Count);
+            foreach (var v in list) w.Write(v);
+        }
+        w.Write(batchLosses.Count);
+        foreach (var (epoch, batch, loss) in batchLosses) { w.Write(epoch); w.Write(batch); w.Write(loss); }
+    }
+
+    /// <summary>Restores what <see cref="Write"/> wrote, into a fresh log of the same experiment.</summary>
+    public void Read(BinaryReader r, int steps)
+    {
+        foreach (var column in values)
+            for (int t = 0; t < steps; t++) column[t] = r.ReadDouble();
+        foreach (var list in epochEnd)
+            for (int k = r.ReadInt32(); k > 0; k--) list.Add(r.ReadDouble());
+        for (int k = r.ReadInt32(); k > 0; k--) batchLosses.Add((r.ReadInt32(), r.ReadInt32(), r.ReadDouble()));
+    }
+
     public RunRecord Finish(int run, Experiment x, RunStatus status, string message, int steps, double seconds) =>
         new(run, x, Columns.Names, values, steps, EpochColumns, epochEnd.Select(l => l.ToArray()).ToArray(), batchLosses,
             status, message, seconds);

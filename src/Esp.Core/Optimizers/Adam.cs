@@ -99,4 +99,6 @@ sealed class AdamState : OptimizerState
     }
 
     protected override IEnumerable<IDisposable> Buffers() => [m, v, runs];
+
+    internal override IReadOnlyList<Tensor> Saved => [m, v];
 }

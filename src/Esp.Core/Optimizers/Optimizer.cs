@@ -73,6 +73,13 @@ public abstract class OptimizerState : IDisposable
 
     protected abstract IEnumerable<IDisposable> Buffers();
 
+    /// <summary>The tensors that, with <see cref="StepCount"/>, are the whole state: a checkpoint saves them and restores
+    /// them in place. Null: this state cannot be checkpointed (an optimizer written outside Esp).</summary>
+    internal virtual IReadOnlyList<torch.Tensor>? Saved => null;
+
+    /// <summary>Sets the step count of a state restored from a checkpoint.</summary>
+    internal void RestoreStepCount(int steps) => StepCount = steps;
+
     public void Dispose()
     {
         foreach (var t in Buffers()) t.Dispose();

@@ -73,5 +73,7 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
         }
 
         protected override IEnumerable<IDisposable> Buffers() => [v, gradMean, buffer, runs];
+
+        internal override IReadOnlyList<Tensor> Saved => [v, gradMean, buffer];
     }
 }

@@ -64,5 +64,7 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
         }
 
         protected override IEnumerable<IDisposable> Buffers() => [buffer, runs];
+
+        internal override IReadOnlyList<Tensor> Saved => [buffer];
     }
 }

@@ -12,6 +12,9 @@ interface ITensorProblem : IDisposable
     /// <summary>Every run's starting theta, [R, D] (a plain tensor: it is updated in place).</summary>
     Tensor InitialTheta();
 
+    /// <summary>The state of the problem's own random stream (a network's dropout generator), for checkpoints; null: none.</summary>
+    Tensor? RandomState { get; set; }
+
     /// <summary>[D]: 1 where weight decay applies, 0 where it does not; null: everywhere.</summary>
     Tensor? DecayMask { get; }
 

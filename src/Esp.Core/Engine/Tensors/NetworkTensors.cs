@@ -37,6 +37,12 @@ sealed class NetworkTensors : ITensorProblem
 
     public Tensor? DecayMask { get; }
 
+    public Tensor? RandomState
+    {
+        get => dropout.Generator.get_state();
+        set => dropout.Generator.set_state(value!);
+    }
+
     public Tensor InitialTheta() => tensor(initial, [1, initial.Length], dtype: type, device: device);
 
     public ITensorEpoch Epoch(int[][][] batches) => new NetworkEpoch(this, batches[0]);

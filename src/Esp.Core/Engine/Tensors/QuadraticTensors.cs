@@ -29,6 +29,8 @@ sealed class QuadraticTensors : ITensorProblem
 
     public Tensor? DecayMask => null;
 
+    public Tensor? RandomState { get => null; set { } } // the quadratic problem draws nothing while it runs
+
     public ITensorEpoch Epoch(int[][][] batches) => EpochData.Gather(batches, a, b, c, dim);
 
     public Tensor FullLoss(Tensor theta) => new BatchSlice(a, b, c, dim).Loss(theta);

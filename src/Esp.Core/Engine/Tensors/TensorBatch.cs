@@ -31,10 +31,13 @@ sealed class TensorBatch
         stoppedAt = new int?[runs];
     }
 
-    public static RunRecord[] Execute(IReadOnlyList<(int Run, Experiment X)> batch, Action<string> log, CancellationToken cancel = default) =>
-        new TensorBatch(batch, log).Execute(cancel);
+    /// <summary>Runs the batch; with <paramref name="options"/>' CheckpointEvery it saves its state every K epochs and
+    /// at the end, and with Resume continues from a saved state.</summary>
+    public static RunRecord[] Execute(IReadOnlyList<(int Run, Experiment X)> batch, Action<string> log, CancellationToken cancel = default,
+        EngineOptions? options = null) =>
+        new TensorBatch(batch, log).Execute(cancel, options ?? EngineOptions.Default);
 
-    RunRecord[] Execute(CancellationToken cancel)
+    RunRecord[] Execute(CancellationToken cancel, EngineOptions options)
     {
         var clock = Stopwatch.StartNew();
         var first = batch[0].X;
@@ -45,9 +48,18 @@ sealed class TensorBatch
         using var problem = first.Problem.Tensors(batch.Select(b => b.X).ToList(), device, TorchRuntime.TypeOf(first.Problem.Precision));
         var theta = problem.InitialTheta();
         using var state = first.Optimizer.InitRuns(batch.Select(r => r.X.Optimizer).ToList(), theta, problem.DecayMask);
+        var checkpoint = options.CheckpointEvery is null ? null : new Checkpoint(options.CheckpointFolder!, batch);
+        var resumed = options.Resume ? checkpoint?.TryLoad(theta, state, problem, logs) : null;
+        if (resumed is not null)
+        {
+            resumed.StoppedAt.CopyTo(stoppedAt, 0);
+            log($"run{(runs > 1 ? "s" : "")} {string.Join(", ", batch.Select(b => b.Run))} resumed from the checkpoint after epoch {resumed.NextEpoch} (step {resumed.Step})");
+        }
+        int startEpoch = resumed?.NextEpoch ?? 0, t = resumed?.Step ?? 0;
+        for (int epoch = 0; epoch < startEpoch; epoch++)
+            foreach (var order in orders) order.NextEpoch(epoch); // the samplers' streams, replayed to where the checkpoint was
 
-        int t = 0;
-        for (int epoch = 0; epoch < first.Epochs; epoch++)
+        for (int epoch = startEpoch; epoch < first.Epochs && !stoppedAt.All(steps => steps is not null); epoch++)
         {
             using var epochScope = NewDisposeScope();
             var data = problem.Epoch(orders.Select(o => o.NextEpoch(epoch)).ToArray());
@@ -67,6 +79,8 @@ sealed class TensorBatch
             ReadBack(recorded, epochStart);
             if (stoppedAt.All(steps => steps is not null)) break; // every run has diverged
             EndEpoch(problem, theta);
+            if (checkpoint is not null && ((epoch + 1) % options.CheckpointEvery!.Value == 0 || epoch + 1 == first.Epochs))
+                checkpoint.Save(new Checkpoint.State(epoch + 1, t, stoppedAt), theta, state, problem, logs);
         }
         double seconds = clock.Elapsed.TotalSeconds / runs; // each run's share of the batch's time
         return batch.Select((r, i) => stoppedAt[i] is int steps

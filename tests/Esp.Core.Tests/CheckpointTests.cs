@@ -1,0 +1,84 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Esp.Core.Tests;
+
+/// <summary>
+/// Checkpoints: a batch resumed from its state after any epoch gives exactly (bit for bit) the numbers of the
+/// uninterrupted run, for a network with dropout and for a batch of quadratic runs with a stateful sampler.
+/// </summary>
+public sealed class CheckpointTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("esp-checkpoints-").FullName;
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    const int Epochs = 6;
+    static readonly Probes Probed = new(GradNorm: true, MomentNorms: true, StepNorm: true, EpochEndFullLoss: true,
+        BatchLossesAtEpochStart: [0, 3]);
+
+    static Experiment[] Grid(bool network) => network
+        ? [new(new Network(new Mlp(14, [32, 16], 4, Dropout: 0.2), new SyntheticTabular(TrainExamples: 200, ValidationExamples: 50)),
+              new Adam(1e-2), Sampler.Shuffle, Epochs: Epochs, BatchSize: 32, Seed: 3, Probes: Probed)]
+        : [new(new QuadraticProblem(N: 200, D: 200), new Sgd(0.05, Momentum: 0.9), Sampler.Reverse, Epochs: Epochs, BatchSize: 20, Probes: Probed),
+           new(new QuadraticProblem(N: 200, D: 200), new Sgd(0.02, Momentum: 0.9), Sampler.Reverse, Epochs: Epochs, BatchSize: 20, Seed: 1, Probes: Probed)];
+
+    [Fact]
+    public void Resuming_from_any_epoch_gives_the_uninterrupted_numbers_bit_for_bit() =>
+        Prop.ForAll(Gen.Elements(true, false).ToArbitrary(), Gen.Choose(1, Epochs - 1).ToArbitrary(), (network, after) =>
+        {
+            var run = Path.Combine(folder, Guid.NewGuid().ToString("N"));
+            var options = new EngineOptions(CheckpointEvery: 1, CheckpointFolder: run);
+            var grid = Grid(network);
+            var whole = Engine.Run(grid, TextWriter.Null, options: options).RunRecords;
+            foreach (var file in Directory.GetFiles(run).Where(f => EpochOf(f) > after)) File.Delete(file); // interrupted after `after` epochs
+
+            var log = new StringWriter();
+            var resumed = Engine.Run(grid, log, options: options with { Resume = true }).RunRecords;
+
+            Assert.Contains($"resumed from the checkpoint after epoch {after} ", log.ToString());
+            foreach (var (a, b) in whole.Zip(resumed))
+            {
+                Assert.Equal(a.StepsTaken, b.StepsTaken);
+                Assert.Equal(a.StepColumnNames, b.StepColumnNames);
+                for (int c = 0; c < a.StepColumns.Count; c++) Assert.Equal(a.StepColumns[c], b.StepColumns[c]);
+                for (int c = 0; c < a.EpochColumns.Count; c++) Assert.Equal(a.EpochColumns[c], b.EpochColumns[c]);
+                Assert.Equal(a.BatchLosses, b.BatchLosses);
+            }
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(8));
+
+    static int EpochOf(string file) => int.Parse(Path.GetFileNameWithoutExtension(file).Split("-epoch")[1]);
+
+    [Fact]
+    public void A_finished_run_resumes_without_computing_and_a_checkpoint_is_kept_every_k_epochs()
+    {
+        var options = new EngineOptions(CheckpointEvery: 4, CheckpointFolder: folder);
+        var grid = Grid(network: true);
+        var whole = Engine.Run(grid, TextWriter.Null, options: options).RunRecords[0];
+        Assert.Equal([4, 6], Directory.GetFiles(folder).Select(EpochOf).Order()); // every 4 epochs and at the end
+
+        var log = new StringWriter();
+        var again = Engine.Run(grid, log, options: options with { Resume = true }).RunRecords[0];
+        Assert.Contains($"resumed from the checkpoint after epoch {Epochs} ", log.ToString());
+        Assert.Equal(whole.Losses, again.Losses);
+    }
+
+    [Theory]
+    [InlineData("every", "EngineOptions.CheckpointEvery must be >= 1 epoch, got 0")]
+    [InlineData("folder", "EngineOptions.CheckpointFolder must name a folder when CheckpointEvery is set")]
+    [InlineData("resume", "EngineOptions.Resume needs checkpoints to resume from, but CheckpointEvery is null")]
+    [InlineData("optimizer", "EngineOptions.CheckpointEvery needs an optimizer whose state Esp can save")]
+    public void Bad_checkpoint_options_are_refused_before_any_compute(string what, string message)
+    {
+        var x = Grid(network: true)[0];
+        var (options, grid) = what switch
+        {
+            "every" => (new EngineOptions(CheckpointEvery: 0, CheckpointFolder: folder), x),
+            "folder" => (new EngineOptions(CheckpointEvery: 1), x),
+            "resume" => (new EngineOptions(Resume: true), x),
+            _ => (new EngineOptions(CheckpointEvery: 1, CheckpointFolder: folder), x with { Optimizer = new NewOptimizerTests.SignDescent() }),
+        };
+        var e = Assert.Throws<InvalidExperimentException>(() => Engine.Run([grid], options: options));
+        Assert.Contains(message, e.Message);
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+}
