@@ -152,6 +152,36 @@ public sealed class OutFolderTests : IDisposable
         Assert.Equal(previous, File.ReadAllText(Path.Combine(results, "steps.csv")));
         Assert.Equal(["long"], Directory.GetFileSystemEntries(Path.Combine(root, "results")).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void An_interrupted_script_continues_with_resume_and_gives_the_numbers_of_an_uninterrupted_run()
+    {
+        var root = scratch.Folder;
+        File.WriteAllText(Path.Combine(root, "net.csx"), """
+            EngineOptions = EngineOptions with { CheckpointEvery = 1 };
+            var problem = new Network(new Mlp(14, [64, 32], 4, Dropout: 0.1), new SyntheticTabular());
+            Run(new Experiment(problem, new Adam(1e-3), Sampler.Shuffle, Epochs: 150, BatchSize: 32));
+            """);
+        Assert.Equal(0, EspProcess.Run(root, "net.csx", "--cache", scratch.Cache, "--out", "whole").Code);
+
+        var process = EspProcess.Start(root, "net.csx", "--cache", scratch.Cache);
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var checkpoints = Path.Combine(root, "results", "net.checkpoints");
+        var clock = Stopwatch.StartNew();
+        while (!(Directory.Exists(checkpoints) && Directory.GetFiles(checkpoints).Length >= 10) && clock.Elapsed.TotalSeconds < 60) Thread.Sleep(50);
+        Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Equal(130, process.ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(root, "results", "net")));
+        int saved = Directory.GetFiles(checkpoints).Length;
+        Assert.InRange(saved, 10, 149); // interrupted part-way
+
+        var (code, _, err) = EspProcess.Run(root, "net.csx", "--cache", scratch.Cache, "--resume");
+        Assert.True(code == 0, err);
+        Assert.Contains("resumed from the checkpoint after epoch", err);
+        Assert.Equal(File.ReadAllText(Path.Combine(root, "whole", "steps.csv")), File.ReadAllText(Path.Combine(root, "results", "net", "steps.csv")));
+    }
 }
 
 /// <summary>The esp-script tool run as its own process (the build next to the tests), for signals and working directories.</summary>
