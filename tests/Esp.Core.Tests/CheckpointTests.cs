@@ -81,4 +81,41 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains(message, e.Message);
         Assert.Empty(Directory.GetFiles(folder));
     }
+
+    [Fact]
+    public void A_branch_from_a_checkpoint_equals_the_uninterrupted_run_of_its_own_description()
+    {
+        // One constant-lr parent serves a decay branch: the branch's numbers are those of a run that had the decaying
+        // schedule from the start, since until the branch point its factor is 1 as the parent's.
+        var options = new EngineOptions(CheckpointEvery: 2, CheckpointFolder: folder);
+        var parent = Grid(network: true)[0];
+        int stepsPerEpoch = parent.StepsPerEpoch;
+        Engine.Run([parent], TextWriter.Null, options: options);
+
+        var decayed = parent with { Epochs = 8, Schedule = Schedule.Constant.Then(4 * stepsPerEpoch, new Cosine()) };
+        var log = new StringWriter();
+        var branches = Engine.Run([decayed with { From = new Branch(parent, 4) }, parent with { From = new Branch(parent, 2) }], log, options: options);
+        var fromScratch = Engine.Run([decayed], TextWriter.Null, options: options with { CheckpointEvery = null, CheckpointFolder = null });
+        var parentAgain = Engine.Run([parent], TextWriter.Null).RunRecords[0];
+
+        Assert.Contains("branched from its parent's checkpoint after epoch 4", log.ToString());
+        Assert.Equal(fromScratch.RunRecords[0].Losses, branches.RunRecords[0].Losses);
+        Assert.Equal(fromScratch.RunRecords[0].EpochColumn("val_loss"), branches.RunRecords[0].EpochColumn("val_loss"));
+        Assert.Equal(parentAgain.Losses, branches.RunRecords[1].Losses);
+        Assert.Equal(4, branches.Runs.GetColumn<int>("branch_epoch").GetAt(0));
+    }
+
+    [Fact]
+    public void A_branch_without_its_parents_checkpoint_is_refused_before_any_compute()
+    {
+        var parent = Grid(network: true)[0];
+        var branch = parent with { Epochs = 8, From = new Branch(parent, 4) };
+        var e = Assert.Throws<InvalidExperimentException>(() =>
+            Engine.Run([branch], options: new EngineOptions(CheckpointEvery: 2, CheckpointFolder: folder)));
+        Assert.Contains("Experiment.From: no checkpoint of the parent after epoch 4", e.Message);
+
+        var other = Assert.Throws<InvalidExperimentException>(() => Engine.Run([branch with { Seed = 9 }],
+            options: new EngineOptions(CheckpointEvery: 2, CheckpointFolder: folder)));
+        Assert.Contains("these differ: Seed", other.Message);
+    }
 }

@@ -14,7 +14,8 @@ public sealed record Experiment(
     int Seed = 0,
     Schedule? Schedule = null,
     Probes? Probes = null,
-    string Device = "cpu")
+    string Device = "cpu",
+    Branch? From = null)
 {
     public Schedule LrSchedule => Schedule ?? Esp.Schedule.Constant;
     public Probes Recorded => Probes ?? Esp.Probes.None;
@@ -33,6 +34,7 @@ public sealed record Experiment(
             yield return $"Experiment.BatchSize must be in [1, N = {Problem.N}], got {BatchSize}: use e.g. {Math.Max(1, Problem.N / 100)}";
         if (Seed < 0) yield return $"Experiment.Seed must be >= 0, got {Seed}: use any non-negative integer";
         foreach (var e in DeviceErrors(Device)) yield return e;
+        foreach (var e in From?.Errors(this) ?? []) yield return e;
         if (Problem is Network { DecayOn: DecayOn.WeightsOnly } && !Optimizer.MasksDecay)
             yield return $"Network.DecayOn = WeightsOnly needs an optimizer that can mask weight decay (Esp's Adam, AdamW, RmsProp, Sgd), got {Optimizer.GetType().Name}: use DecayOn.All";
         if (BatchSize < 1 || BatchSize > Problem.N) yield break; // the probe checks below need a valid batch size
@@ -71,5 +73,6 @@ public sealed record Experiment(
     public IEnumerable<(string Column, object Value)> Settings() =>
         Optimizer.Settings().Concat([
             ("sampler", (object)Sampler.Name), ("drop_last", Sampler.DropLast), ("batch_size", BatchSize),
-            ("seed", Seed), ("schedule", LrSchedule.Label)]).Concat(Problem.Settings()).Append(("device", Device));
+            ("seed", Seed), ("schedule", LrSchedule.Label)]).Concat(Problem.Settings()).Append(("device", Device))
+            .Concat(From is null ? [] : [("branch_epoch", (object)From.AfterEpoch)]);
 }

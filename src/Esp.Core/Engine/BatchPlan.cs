@@ -15,7 +15,7 @@ static class BatchPlan
 {
     public static IReadOnlyList<RunBatch> Make(IReadOnlyList<Experiment> grid, EngineOptions options)
     {
-        var errors = options.Errors().Concat(grid.SelectMany((x, i) => BackendErrors(x, i, options).Concat(options.CheckpointErrors(x, i)))).ToList();
+        var errors = options.Errors().Concat(grid.SelectMany((x, i) => BackendErrors(x, i, options).Concat(options.CheckpointErrors(x, i)).Concat(BranchErrors(x, i, options)))).ToList();
         if (errors.Count > 0) throw new InvalidExperimentException(errors);
 
         var batches = new List<RunBatch>();
@@ -72,8 +72,18 @@ static class BatchPlan
 
     static object GroupKey(Experiment x, int index, EngineOptions options) => options.BackendFor(x) == Backend.Fused
         ? Backend.Fused
-        : (x.Device, x.Problem.BatchKey ?? $"run {index} alone", x.Epochs, x.BatchSize, x.Sampler.DropLast,
+        : (x.Device, x.From is null ? x.Problem.BatchKey ?? $"run {index} alone" : $"run {index} alone", x.Epochs, x.BatchSize, x.Sampler.DropLast,
            x.Optimizer.Kernel ?? $"run {index} alone", x.Recorded);
+
+    static IEnumerable<string> BranchErrors(Experiment x, int index, EngineOptions options)
+    {
+        if (x.From is not { } branch) yield break;
+        if (options.CheckpointEvery is null)
+            yield return $"experiment {index}: Experiment.From needs the parent's checkpoints: set EngineOptions.CheckpointEvery (and run the parent with it first)";
+        else if (!File.Exists(new Checkpoint(options.CheckpointFolder!, [(0, branch.Parent)]).PathOf(branch.AfterEpoch)))
+            yield return $"experiment {index}: Experiment.From: no checkpoint of the parent after epoch {branch.AfterEpoch} in {options.CheckpointFolder}: " +
+                $"run the parent first (an earlier Run call) with EngineOptions.CheckpointEvery dividing {branch.AfterEpoch}";
+    }
 
     static IEnumerable<string> BackendErrors(Experiment x, int index, EngineOptions options)
     {

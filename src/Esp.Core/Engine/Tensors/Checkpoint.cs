@@ -25,8 +25,12 @@ sealed class Checkpoint(string folder, IReadOnlyList<(int Run, Experiment X)> ba
         .Select(f => (File: f, Epoch: int.TryParse(System.IO.Path.GetFileNameWithoutExtension(f)[prefix.Length..], out var e) ? e : -1))
         .Where(f => f.Epoch >= 0).MaxBy(f => f.Epoch).File;
 
-    static string Key(IReadOnlyList<(int Run, Experiment X)> batch) => Convert.ToHexString(SHA256.HashData(
-        Encoding.UTF8.GetBytes(string.Join("\n", batch.Select(b => $"{b.Run} {b.X}"))))).ToLowerInvariant()[..16];
+    // The runs' descriptions name the checkpoint (identical descriptions give identical states), so a branch finds
+    // its parent's checkpoint whichever run number the parent had.
+    static string Describe(IReadOnlyList<(int Run, Experiment X)> batch) => string.Join("\n", batch.Select(b => b.X.ToString()));
+
+    static string Key(IReadOnlyList<(int Run, Experiment X)> batch) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Describe(batch)))).ToLowerInvariant()[..16];
 
     /// <summary>What a batch resumes with.</summary>
     public sealed record State(int NextEpoch, int Step, int?[] StoppedAt);
@@ -36,7 +40,7 @@ sealed class Checkpoint(string folder, IReadOnlyList<(int Run, Experiment X)> ba
         {
             using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             w.Write(Magic);
-            w.Write(string.Join("\n", batch.Select(b => $"{b.Run} {b.X}")));
+            w.Write(Describe(batch));
             w.Write(state.NextEpoch);
             w.Write(state.Step);
             w.Write(optimizer.StepCount);
@@ -46,15 +50,15 @@ sealed class Checkpoint(string folder, IReadOnlyList<(int Run, Experiment X)> ba
             foreach (var log in logs) log.Write(w, state.Step);
         });
 
-    /// <summary>Restores theta, the optimizer state, the problem's random stream and the logs in place, or returns null
-    /// when there is no checkpoint for this batch.</summary>
-    public State? TryLoad(Tensor theta, OptimizerState optimizer, ITensorProblem problem, RunLog[] logs)
+    /// <summary>Restores theta, the optimizer state, the problem's random stream and the logs in place from the latest
+    /// checkpoint (or the one after <paramref name="epoch"/>), or returns null when there is none.</summary>
+    public State? TryLoad(Tensor theta, OptimizerState optimizer, ITensorProblem problem, RunLog[] logs, int? epoch = null)
     {
-        if (Latest is not string path) return null;
+        if ((epoch is int e ? File.Exists(PathOf(e)) ? PathOf(e) : null : Latest) is not string path) return null;
         using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
         string Fail(string why) => throw new InvalidDataException($"checkpoint {path} {why}: delete it to start the batch afresh");
         if (r.ReadString() != Magic) Fail("is not an Esp checkpoint of this version");
-        if (r.ReadString() != string.Join("\n", batch.Select(b => $"{b.Run} {b.X}"))) Fail("belongs to other runs");
+        if (r.ReadString() != Describe(batch)) Fail("belongs to other runs");
         var (nextEpoch, step, optimizerSteps) = (r.ReadInt32(), r.ReadInt32(), r.ReadInt32());
         var stoppedAt = batch.Select(_ => r.ReadInt32() is var s && s >= 0 ? s : (int?)null).ToArray();
         foreach (var t in new[] { theta }.Concat(optimizer.Saved!)) ReadTensor(r, t);

@@ -51,10 +51,13 @@ sealed class TensorBatch
         var checkpoint = options.CheckpointEvery is null ? null : new Checkpoint(options.CheckpointFolder!, batch);
         var resumed = options.Resume ? checkpoint?.TryLoad(theta, state, problem, logs) : null;
         if (resumed is not null)
-        {
-            resumed.StoppedAt.CopyTo(stoppedAt, 0);
             log($"run{(runs > 1 ? "s" : "")} {string.Join(", ", batch.Select(b => b.Run))} resumed from the checkpoint after epoch {resumed.NextEpoch} (step {resumed.Step})");
+        else if (first.From is { } branch) // BatchPlan runs a branch alone and checked that the parent's checkpoint exists
+        {
+            resumed = new Checkpoint(options.CheckpointFolder!, [(0, branch.Parent)]).TryLoad(theta, state, problem, logs, branch.AfterEpoch);
+            log($"run {batch[0].Run} branched from its parent's checkpoint after epoch {branch.AfterEpoch} (step {resumed!.Step})");
         }
+        resumed?.StoppedAt.CopyTo(stoppedAt, 0);
         int startEpoch = resumed?.NextEpoch ?? 0, t = resumed?.Step ?? 0;
         for (int epoch = 0; epoch < startEpoch; epoch++)
             foreach (var order in orders) order.NextEpoch(epoch); // the samplers' streams, replayed to where the checkpoint was
