@@ -155,3 +155,44 @@ public sealed class NetworkTests(ITestOutputHelper output)
         Assert.False(double.IsFinite(r.Losses[^1]));
     }
 }
+
+/// <summary>A researcher's own data from a CSV file.</summary>
+public sealed class CsvDatasetTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("esp-csv-").FullName;
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    string Write(string text) { var path = Path.Combine(folder, $"{Guid.NewGuid():N}.csv"); File.WriteAllText(path, text); return path; }
+
+    [Fact]
+    public void A_csv_file_trains_a_network_with_a_fixed_validation_split()
+    {
+        // two separable classes: the label is whether x0 + x1 > 0
+        var rng = new Rng(5);
+        var rows = Enumerable.Range(0, 400).Select(_ => (A: rng.Uniform(-1, 1), B: rng.Uniform(-1, 1), C: rng.Uniform(-1, 1))).ToList();
+        var path = Write("x0,label,x1,x2\n" + string.Join("\n", rows.Select(r => FormattableString.Invariant($"{r.A},{(r.A + r.B > 0 ? 1 : 0)},{r.B},{r.C}"))));
+        var data = new CsvDataset(path, ValidationFraction: 0.25);
+
+        Assert.Equal((300, 100, 3, 2), (data.TrainExamples, data.ValidationExamples, data.Features, data.Classes));
+        var loaded = data.Load(0);
+        Assert.Equal(loaded.TrainY, data.Load(7).TrainY); // the split does not depend on the run's seed
+        Assert.Equal(400, loaded.TrainY.Concat(loaded.ValidationY).Count());
+        var r = Engine.Run(new Experiment(new Network(new Mlp(3, [16], 2), data), new Adam(1e-2), Sampler.Shuffle, Epochs: 20, BatchSize: 20))
+            .RunRecords[0];
+        Assert.True(r.EpochColumn("val_accuracy")[^1] > 0.9, $"validation accuracy {r.EpochColumn("val_accuracy")[^1]}");
+    }
+
+    [Theory]
+    [InlineData("a,b\n1,2\n", "has no column \"label\" (columns: a, b): set CsvDataset.LabelColumn")]
+    [InlineData("a,label\n1,0\n2\n", "(3): 1 values, the header has 2")]
+    [InlineData("a,label\n1,0\nx,1\n", "(3): column \"a\" holds \"x\", not a finite number")]
+    [InlineData("a,label\n1,0.5\n", "(2): label \"0.5\" is not a class number")]
+    [InlineData("a,label\n", "no data rows under the header")]
+    public void A_bad_csv_file_is_refused_before_any_compute_naming_the_line(string text, string message)
+    {
+        var data = new CsvDataset(Write(text));
+        var e = Assert.Throws<InvalidExperimentException>(() =>
+            Engine.Run(new Experiment(new Network(new Mlp(1, [4], 2), data), new Adam(1e-3), Sampler.Shuffle, Epochs: 1, BatchSize: 1)));
+        Assert.Contains(message, e.Message);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace Esp;
+
+/// <summary>
+/// Your own classification data from a CSV file with a header: every column but <paramref name="LabelColumn"/> is a
+/// numeric feature, the label column holds class numbers 0..C-1. A fixed share of the rows (ValidationFraction,
+/// picked by a shuffle seeded with SplitSeed, the same for every run) is held out for validation; the rest is trained
+/// on, in file order (samplers reorder it). The file is read once per process.
+/// </summary>
+public sealed record CsvDataset(string Path, string LabelColumn = "label", double ValidationFraction = 0.2, int SplitSeed = 0) : Dataset
+{
+    static readonly ConcurrentDictionary<(string, DateTime), Lazy<Parsed>> cache = new();
+
+    sealed record Parsed(float[] X, long[] Y, int Features, int Classes, string? Error);
+
+    Parsed Content => !File.Exists(Path)
+        ? new Parsed([], [], 0, 0, $"CsvDataset.Path: {System.IO.Path.GetFullPath(Path)} not found: give the path of a CSV file with a header and a \"{LabelColumn}\" column")
+        : cache.GetOrAdd((System.IO.Path.GetFullPath(Path), File.GetLastWriteTimeUtc(Path)), _ => new Lazy<Parsed>(Parse)).Value;
+
+    int Validation(int rows) => (int)Math.Round(rows * ValidationFraction);
+
+    public override int TrainExamples => Content.Y.Length - Validation(Content.Y.Length);
+    public override int ValidationExamples => Validation(Content.Y.Length);
+    public override int Features => Content.Features;
+    public override int Classes => Content.Classes;
+    public override string Label => $"{System.IO.Path.GetFileName(Path)} {TrainExamples}/{ValidationExamples}";
+
+    public override IEnumerable<string> Errors()
+    {
+        foreach (var e in Require.InRange("CsvDataset.ValidationFraction", ValidationFraction, 0, 1, false, "use e.g. 0.2, or 0 for no validation"))
+            yield return e;
+        if (Content.Error is string error) yield return error;
+        else if (TrainExamples < 1) yield return $"CsvDataset: {Path} leaves no training rows ({Content.Y.Length} rows, ValidationFraction {Require.Show(ValidationFraction)}): add rows or lower ValidationFraction";
+    }
+
+    internal override LabelledData Load(int seed)
+    {
+        var content = Content;
+        int rows = content.Y.Length, held = Validation(rows), f = content.Features;
+        var order = Enumerable.Range(0, rows).ToArray();
+        Rng.For(SplitSeed, "split").Shuffle(order);
+        var validation = order.Take(held).Order().ToArray();
+        var train = order.Skip(held).Order().ToArray();
+        float[] Rows(int[] which) => which.SelectMany(i => content.X.AsSpan(i * f, f).ToArray()).ToArray();
+        return new LabelledData(Rows(train), train.Select(i => content.Y[i]).ToArray(), Rows(validation), validation.Select(i => content.Y[i]).ToArray(), f);
+    }
+
+    Parsed Parse()
+    {
+        var lines = File.ReadLines(Path).Where(l => l.Trim().Length > 0).ToList();
+        Parsed Bad(string why) => new([], [], 0, 0, $"CsvDataset: {Path}{why}");
+        if (lines.Count < 2) return Bad(": no data rows under the header: give a CSV with a header line and one row per example");
+        var header = lines[0].Split(',').Select(h => h.Trim()).ToList();
+        int label = header.IndexOf(LabelColumn);
+        if (label < 0) return Bad($" has no column \"{LabelColumn}\" (columns: {string.Join(", ", header)}): set CsvDataset.LabelColumn");
+        int features = header.Count - 1;
+        var x = new float[(lines.Count - 1) * features];
+        var y = new long[lines.Count - 1];
+        for (int row = 1; row < lines.Count; row++)
+        {
+            var cells = lines[row].Split(',');
+            if (cells.Length != header.Count) return Bad($"({row + 1}): {cells.Length} values, the header has {header.Count}");
+            for (int c = 0, k = 0; c < cells.Length; c++)
+            {
+                if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+                    return Bad($"({row + 1}): column \"{header[c]}\" holds \"{cells[c].Trim()}\", not a finite number");
+                if (c == label)
+                {
+                    if (v < 0 || v != Math.Floor(v)) return Bad($"({row + 1}): label \"{cells[c].Trim()}\" is not a class number 0, 1, 2, ...");
+                    y[row - 1] = (long)v;
+                }
+                else x[(row - 1) * features + k++] = (float)v;
+            }
+        }
+        return new Parsed(x, y, features, (int)y.Max() + 1, null);
+    }
+}
