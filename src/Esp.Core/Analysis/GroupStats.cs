@@ -6,11 +6,16 @@ namespace Esp;
 public sealed record GroupStats(IReadOnlyList<string> Keys, double Mean, double Std, int Count)
 {
     /// <summary>Groups the runs by the values of <paramref name="by"/> settings, in first-seen order, and summarises
-    /// <paramref name="metric"/> (a column of <see cref="Results.Runs"/>) over each group, ignoring missing values.</summary>
-    public static IReadOnlyList<GroupStats> Of(Results results, string metric, params string[] by)
+    /// <paramref name="metric"/> (a column of <see cref="Results.Runs"/>) over each group, ignoring missing values and
+    /// runs that diverged or exploded (a sawtooth measured on an exploded loss would dominate the mean).</summary>
+    public static IReadOnlyList<GroupStats> Of(Results results, string metric, params string[] by) => Of(results, metric, false, by);
+
+    /// <summary>As <see cref="Of(Results, string, string[])"/>; <paramref name="includeExploded"/> keeps exploded runs in.</summary>
+    public static IReadOnlyList<GroupStats> Of(Results results, string metric, bool includeExploded, params string[] by)
     {
         var values = results.Runs.GetColumn<double>(metric).GetAllValues().Select(v => v.HasValue ? v.Value : double.NaN).ToArray();
-        return results.RunRecords.Select((r, i) => (Keys: by.Select(b => Plot.Setting(r, b) ?? "").ToArray(), Value: values[i]))
+        bool Counted(RunRecord r) => r.Status == RunStatus.Completed || includeExploded && r.Status == RunStatus.Exploded;
+        return results.RunRecords.Select((r, i) => (Keys: by.Select(b => r.Setting(b) ?? "").ToArray(), Value: Counted(r) ? values[i] : double.NaN))
             .GroupBy(p => string.Join("\u0001", p.Keys))
             .Select(g =>
             {

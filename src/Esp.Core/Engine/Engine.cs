@@ -30,6 +30,7 @@ public static class Engine
         void Log(string message) { lock (gate) writer.WriteLine(message); }
         void Done(int index, RunRecord record)
         {
+            if (record.Status == RunStatus.Exploded) Log(record.Message);
             records[index] = record;
             lock (gate) onRunDone?.Invoke(record);
         }

@@ -66,7 +66,13 @@ sealed class RunLog
         for (int k = r.ReadInt32(); k > 0; k--) batchLosses.Add((r.ReadInt32(), r.ReadInt32(), r.ReadDouble()));
     }
 
-    public RunRecord Finish(int run, Experiment x, RunStatus status, string message, int steps, double seconds) =>
-        new(run, x, Columns.Names, values, steps, EpochColumns, epochEnd.Select(l => l.ToArray()).ToArray(), batchLosses,
+    /// <summary>The run's record; a completed run whose loss grew past <see cref="Explosion.Factor"/> times its start is
+    /// marked exploded, with the step.</summary>
+    public RunRecord Finish(int run, Experiment x, RunStatus status, string message, int steps, double seconds)
+    {
+        if (status == RunStatus.Completed && Explosion.Find(values[Columns.Loss][..steps], x.StepsPerEpoch) is { } explosion)
+            (status, message) = (RunStatus.Exploded, DivergenceMessage.Exploded(run, x, explosion));
+        return new(run, x, Columns.Names, values, steps, EpochColumns, epochEnd.Select(l => l.ToArray()).ToArray(), batchLosses,
             status, message, seconds);
+    }
 }

@@ -1,7 +1,8 @@
 namespace Esp;
 
-/// <summary>How a run ended.</summary>
-public enum RunStatus { Completed, Diverged }
+/// <summary>How a run ended: completed; diverged (its loss became NaN or Inf, and it stopped there); exploded (it
+/// completed, but its loss grew past <see cref="Explosion.Factor"/> times its start).</summary>
+public enum RunStatus { Completed, Diverged, Exploded }
 
 /// <summary>
 /// Everything one run recorded, as plain arrays (the engine's output before it becomes Deedle frames).
@@ -31,6 +32,16 @@ public sealed record RunRecord(
             throw new ArgumentException($"run {Run} recorded no epoch column \"{name}\"; it has: {string.Join(", ", EpochColumnNames)}");
         return EpochColumns[k];
     }
+
+    /// <summary>The value of setting column <paramref name="name"/> as results show it, or null when this run has no such setting.</summary>
+    public string? Setting(string name) =>
+        Experiment.Settings().Where(s => s.Column == name).Select(s => Require.Show(s.Value)).FirstOrDefault();
+
+    /// <summary>The setting columns whose values differ between <paramref name="runs"/> (a column some runs lack counts
+    /// as differing), in first-seen order, leaving out <paramref name="except"/>.</summary>
+    public static IReadOnlyList<string> VaryingSettings(IReadOnlyList<RunRecord> runs, params string[] except) =>
+        runs.SelectMany(r => r.Experiment.Settings().Select(s => s.Column)).Distinct().Except(except)
+            .Where(c => runs.Select(r => r.Setting(c)).Distinct().Count() > 1).ToList();
 
     /// <summary>The batch loss of every step taken (before each update).</summary>
     public double[] Losses => Column("loss");

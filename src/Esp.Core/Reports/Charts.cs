@@ -13,9 +13,10 @@ public static class Charts
     public static Figure Lines(string title, string xTitle, string yTitle, IEnumerable<Curve> curves,
         IEnumerable<double>? verticalLines = null)
     {
-        var chart = Chart.Plot(curves.Select(c => new Scatter
+        var chart = Chart.Plot(curves.Select((c, k) => new Scatter
         {
             x = c.X.ToArray(), y = c.Y.ToArray(), name = c.Name, mode = c.Markers ? "lines+markers" : "lines",
+            line = new Line { color = Palette.Colour(k) }, marker = new Marker { color = Palette.Colour(k) },
         }));
         chart.WithLayout(new Layout.Layout
         {
@@ -41,15 +42,24 @@ public static class Charts
         return new Figure(title, [chart]);
     }
 
-    /// <summary>Heat map of z[row][column] with the given row (y) and column (x) labels.</summary>
+    /// <summary>Heat map of z[row][column] with the given row (y) and column (x) labels; each cell prints its value
+    /// (<paramref name="format"/>), a missing one (NaN: no run counted) "-".</summary>
     public static Figure Heatmap(string title, string xTitle, IReadOnlyList<string> x, string yTitle, IReadOnlyList<string> y,
-        double[][] z)
+        double[][] z, string format = "F3")
     {
         var chart = Chart.Plot(new Heatmap { x = x.ToArray(), y = y.ToArray(), z = z, colorscale = "Viridis" });
+        var finite = z.SelectMany(row => row).Where(double.IsFinite).ToList();
+        double middle = finite.Count > 0 ? (finite.Min() + finite.Max()) / 2 : 0;
         chart.WithLayout(new Layout.Layout
         {
             title = title, height = 480,
             xaxis = new Xaxis { title = xTitle, type = "category" }, yaxis = new Yaxis { title = yTitle, type = "category" },
+            annotations = y.SelectMany((row, i) => x.Select((column, j) => new Annotation
+            {
+                x = column, y = row, showarrow = false,
+                text = double.IsFinite(z[i][j]) ? z[i][j].ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "-",
+                font = new Font { color = double.IsFinite(z[i][j]) && z[i][j] > middle ? "black" : "white" }, // Viridis: dark low, light high
+            })).ToArray(),
         });
         return new Figure(title, [chart]);
     }

@@ -6,12 +6,22 @@ namespace Esp;
 
 /// <summary>
 /// A page of XPlot.Plotly charts (one per panel). Its HTML inlines a pinned plotly.js 2.35.3 instead of
-/// XPlot's CDN link, so the page draws with the network off; 2.x keeps XPlot's string titles.
+/// XPlot's CDN link, so the page draws with the network off; 2.x keeps XPlot's string titles. Figures joined
+/// with <see cref="And"/> keep their own titles as section headings.
 /// </summary>
-public sealed class Figure(string title, IReadOnlyList<PlotlyChart> panels)
+public sealed class Figure
 {
-    public string Title { get; } = title;
-    public IReadOnlyList<PlotlyChart> Panels { get; } = panels;
+    readonly IReadOnlyList<(string Title, IReadOnlyList<PlotlyChart> Panels)> sections;
+
+    public Figure(string title, IReadOnlyList<PlotlyChart> panels) : this(title, [(title, panels)]) { }
+
+    Figure(string title, IReadOnlyList<(string, IReadOnlyList<PlotlyChart>)> sections) => (Title, this.sections) = (title, sections);
+
+    public string Title { get; }
+    public IReadOnlyList<PlotlyChart> Panels => sections.SelectMany(s => s.Panels).ToList();
+
+    /// <summary>Every section's title, in order (one for a figure that was not joined).</summary>
+    public IReadOnlyList<string> SectionTitles => sections.Select(s => s.Title).ToList();
 
     static readonly Lazy<string> PlotlyJs = new(() =>
     {
@@ -20,12 +30,14 @@ public sealed class Figure(string title, IReadOnlyList<PlotlyChart> panels)
         return new StreamReader(stream).ReadToEnd();
     });
 
-    /// <summary>This figure's panels followed by <paramref name="other"/>'s, on one page.</summary>
-    public Figure And(Figure other) => new(Title, [.. Panels, .. other.Panels]);
+    /// <summary>This figure's sections followed by <paramref name="other"/>'s, on one page titled as this one.</summary>
+    public Figure And(Figure other) => new(Title, [.. sections, .. other.sections]);
 
     public string ToHtml()
     {
-        var charts = string.Join("\n", Panels.Select(p => p.GetInlineHtml()));
+        var charts = string.Join("\n", sections.Select((s, k) =>
+            (k == 0 ? "" : $"<h3 style=\"font-family:sans-serif\">{WebUtility.HtmlEncode(s.Title)}</h3>\n") +
+            string.Join("\n", s.Panels.Select(p => p.GetInlineHtml()))));
         return $"""
             <!DOCTYPE html>
             <html><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(Title)}</title>

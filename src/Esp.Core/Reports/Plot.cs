@@ -15,21 +15,35 @@ public static class Plot
         Lines(results, "loss", plotEvery, panels, series, title ?? $"batch loss, plot_every = {plotEvery}");
 
     /// <summary>Any per-step column (a probe such as m_norm or g_dot_tracked), averaged over plotEvery steps;
-    /// <paramref name="epochs"/> restricts the x range to [first, last] epochs (e.g. 4..6 for figure 11).</summary>
+    /// <paramref name="epochs"/> restricts the x range to [first, last] epochs (e.g. 4..6 for figure 11).
+    /// Runs of one series that differ only in their seed are drawn as their mean with a band of +- one sample standard
+    /// deviation across seeds; other runs as one line each, named by the settings that differ between the runs.
+    /// Diverged and exploded runs are named as such.</summary>
     public static Figure Lines(Results results, string column, int plotEvery = 1, string? panels = null,
         string? series = null, string? title = null, (int First, int Last)? epochs = null)
     {
         var runs = results.RunRecords;
         foreach (var setting in new[] { panels, series }.OfType<string>())
-            if (!runs.All(r => Setting(r, setting) != null))
+            if (!runs.All(r => r.Setting(setting) != null))
                 throw new ArgumentException($"cannot group by \"{setting}\": not a setting of every run. Settings: " +
                     string.Join(", ", runs[0].Experiment.Settings().Select(s => s.Column)));
-        var charts = runs.GroupBy(r => panels is null ? "" : $"{panels} = {Setting(r, panels)}")
+        var naming = RunRecord.VaryingSettings(runs, [.. new[] { panels, series, "seed" }.OfType<string>()]);
+        var colours = new Dictionary<string, int>(); // one colour per legend entry, the same in every panel
+        var charts = runs.GroupBy(r => panels is null ? "" : $"{panels} = {r.Setting(panels)}")
             .Select(panel =>
             {
-                var traces = panel.GroupBy(r => series is null ? $"run {r.Run}" : $"{series} = {Setting(r, series)}")
-                    .SelectMany(group => group.Select((r, k) => Trace(r, column, plotEvery, epochs,
-                        group.Count() == 1 ? group.Key : $"{group.Key} (run {r.Run})")));
+                var groups = panel.GroupBy(r => string.Join(", ", (series is null ? naming : naming.Prepend(series))
+                    .Select(c => $"{c} = {r.Setting(c) ?? "-"}")));
+                var traces = groups.SelectMany(g =>
+                {
+                    int colour = colours.TryGetValue(g.Key, out var known) ? known : colours[g.Key] = colours.Count;
+                    var members = g.ToList();
+                    string name = g.Key == "" ? column : g.Key;
+                    return members.Count > 1 && members.All(r => r.Status == RunStatus.Completed)
+                        ? Band(members, column, plotEvery, epochs, name, colour)
+                        : members.Select(r => Trace(r, column, plotEvery, epochs,
+                            name + (members.Count > 1 ? $", seed = {r.Experiment.Seed}" : "") + StatusNote(r), colour));
+                });
                 var chart = Chart.Plot(traces);
                 chart.WithLayout(new Layout.Layout
                 {
@@ -43,10 +57,28 @@ public static class Plot
         return new Figure(title ?? column, charts);
     }
 
+    static string StatusNote(RunRecord r) => r.Status == RunStatus.Completed ? "" : $" ({r.Status.ToString().ToLowerInvariant()})";
+
+    /// <summary>The seeds' mean as a line and mean +- sample sd as a filled band (all runs the same length).</summary>
+    static IEnumerable<Scatter> Band(IReadOnlyList<RunRecord> runs, string column, int plotEvery, (int First, int Last)? epochs,
+        string name, int colour)
+    {
+        var lines = runs.Select(r => Trace(r, column, plotEvery, epochs, "", colour)).ToList();
+        int n = lines.Min(l => ((double[])l.y).Length);
+        var x = ((double[])lines[0].x).Take(n).ToArray();
+        var ys = lines.Select(l => (double[])l.y).ToList();
+        var mean = Enumerable.Range(0, n).Select(i => ys.Average(y => y[i])).ToArray();
+        var sd = Enumerable.Range(0, n).Select(i => Math.Sqrt(ys.Sum(y => (y[i] - mean[i]) * (y[i] - mean[i])) / (ys.Count - 1))).ToArray();
+        var label = $"{name} (mean +- sd of {runs.Count} seeds)";
+        yield return new Scatter { x = x, y = mean.Zip(sd, (m, s) => m + s).ToArray(), mode = "lines", line = new Line { width = 0 }, showlegend = false, legendgroup = label, hoverinfo = "skip" };
+        yield return new Scatter { x = x, y = mean.Zip(sd, (m, s) => m - s).ToArray(), mode = "lines", line = new Line { width = 0 }, fill = "tonexty", fillcolor = Palette.Translucent(colour), showlegend = false, legendgroup = label, hoverinfo = "skip" };
+        yield return new Scatter { x = x, y = mean, mode = "lines", name = label, legendgroup = label, line = new Line { color = Palette.Colour(colour) } };
+    }
+
     /// <summary>
     /// A runs metric (sawtooth_index, final_loss, ...) against a numeric setting: the mean over runs that share
     /// the setting (e.g. seeds), with the sample standard deviation as error bars; one curve per value of
-    /// <paramref name="series"/>. Diverged runs have no metric and are left out of the means.
+    /// <paramref name="series"/>. Diverged and exploded runs are left out of the means (see <see cref="GroupStats"/>).
     /// </summary>
     public static Figure Metric(Results results, string x, string metric = "sawtooth_index", string? series = null,
         string? title = null, bool logX = false)
@@ -74,10 +106,10 @@ public static class Plot
     public static Figure Epochs(Results results, string column, string? series = null, string? title = null) =>
         Charts.Lines(title ?? $"{column} after each epoch", "epoch", column, results.RunRecords
             .Where(r => r.EpochColumnNames.Contains(column))
-            .Select(r => new Curve($"{(series is null ? "" : $"{series} = {Setting(r, series)} ")}(run {r.Run})",
+            .Select(r => new Curve($"{(series is null ? "" : $"{series} = {r.Setting(series)} ")}(run {r.Run}){StatusNote(r)}",
                 r.EpochColumn(column).Select((_, e) => e + 1.0).ToArray(), r.EpochColumn(column), Markers: true)));
 
-    static Scatter Trace(RunRecord r, string column, int plotEvery, (int First, int Last)? epochs, string name)
+    static Scatter Trace(RunRecord r, string column, int plotEvery, (int First, int Last)? epochs, string name, int colour)
     {
         double perEpoch = r.Experiment.StepsPerEpoch;
         var values = r.Column(column);
@@ -90,9 +122,8 @@ public static class Plot
             y = means,
             name = name,
             mode = "lines",
+            line = new Line { color = Palette.Colour(colour) },
         };
     }
 
-    internal static string? Setting(RunRecord r, string name) =>
-        r.Experiment.Settings().Where(s => s.Column == name).Select(s => Require.Show(s.Value)).FirstOrDefault();
 }

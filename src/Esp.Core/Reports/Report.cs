@@ -8,19 +8,18 @@ public static class Report
     static readonly string[] Metrics = ["final_loss", "sawtooth_index", "rise_index", "amplitude"];
 
     /// <summary>
-    /// One line per run: the settings that differ between runs, then final loss and the ESP metrics
-    /// (runs.csv holds them all). Written to <paramref name="writer"/> (stdout by default) and returned.
+    /// One line per run: the settings that differ between runs (across optimizer types: a setting a run lacks shows
+    /// "-"), then final loss and the ESP metrics, and "diverged" or "exploded" (runs.csv holds them all). Written to <paramref name="writer"/> (stdout by default) and returned.
     /// </summary>
     public static string Summary(Results results, TextWriter? writer = null)
     {
         var runs = results.RunRecords;
-        var varying = runs[0].Experiment.Settings().Select(s => s.Column)
-            .Where(c => runs.Select(r => Plot.Setting(r, c)).Distinct().Count() > 1).ToList();
+        var varying = RunRecord.VaryingSettings(runs);
         var header = new[] { "run" }.Concat(varying).Concat(Metrics).ToList();
         var rows = runs.Select((r, i) => new[] { r.Run.ToString(CultureInfo.InvariantCulture) }
-            .Concat(varying.Select(c => Plot.Setting(r, c) ?? ""))
+            .Concat(varying.Select(c => r.Setting(c) ?? "-"))
             .Concat(Metrics.Select(m => Cell(results.Runs.GetColumn<double>(m).TryGet(i))))
-            .Append(r.Status == RunStatus.Diverged ? "diverged" : "")
+            .Append(r.Status == RunStatus.Completed ? "" : r.Status.ToString().ToLowerInvariant())
             .ToList()).ToList();
         var widths = header.Select((h, k) => Math.Max(h.Length, rows.Max(row => row[k].Length))).ToList();
         string Line(IEnumerable<string> cells) =>

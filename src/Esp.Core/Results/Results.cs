@@ -40,6 +40,9 @@ public sealed class Results
     /// <summary>The runs that diverged (status "diverged"), with their messages.</summary>
     public IEnumerable<RunRecord> Diverged => RunRecords.Where(r => r.Status == RunStatus.Diverged);
 
+    /// <summary>The runs whose loss exploded but stayed finite (status "exploded"), with their messages.</summary>
+    public IEnumerable<RunRecord> Exploded => RunRecords.Where(r => r.Status == RunStatus.Exploded);
+
     /// <summary>The ESP metrics of the <paramref name="index"/>-th run here; throws if it has fewer than 4 complete epochs.</summary>
     public EspMetrics Metrics(int index) =>
         EspMetrics.Of(RunRecords[index].Losses, RunRecords[index].Experiment.StepsPerEpoch);
@@ -82,10 +85,10 @@ public sealed class Results
     {
         int s = r.Experiment.StepsPerEpoch;
         var losses = r.Losses;
-        var metrics = r.Status == RunStatus.Completed && EspMetrics.WhyNot(losses.Length, s) is null
+        var metrics = r.Status != RunStatus.Diverged && EspMetrics.WhyNot(losses.Length, s) is null
             ? EspMetrics.Of(losses, s) : null;
         return [
-            ("status", _ => r.Status == RunStatus.Completed ? "completed" : "diverged"),
+            ("status", _ => r.Status.ToString().ToLowerInvariant()),
             ("steps", _ => r.StepsTaken),
             ("seconds", _ => r.Seconds),
             ("final_loss", _ => losses.Length > 0 ? EspMetrics.FinalLoss(losses, s) : double.NaN),
