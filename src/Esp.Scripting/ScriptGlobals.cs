@@ -28,7 +28,7 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
         Experiment.ValidateAll(grid); // before the progress display starts
         progress.Start(grid);
         Results results;
-        try { results = Engine.Run(grid, progress.Log, progress.RunDone, firstRun: records.Count, EngineOptions, cancel); }
+        try { results = Engine.Run(grid, progress.Log, progress.RunDone, firstRun: records.Count, EngineOptions, cancel, progress.EpochDone); }
         finally { progress.Finish(); } // ends the live line, also when interrupted
         records.AddRange(results.RunRecords);
         return results;

@@ -99,7 +99,8 @@ public static class ScriptRunner
                 interrupt.OnForcedExit(() => Directory.Delete(staging, recursive: true));
                 OutputFolder.Current = staging;
                 var arguments = new ScriptArgs(line);
-                var globals = new ScriptGlobals(arguments, new Progress(stderr, liveProgress), interrupt.Token,
+                var progress = new Progress(stderr, liveProgress);
+                var globals = new ScriptGlobals(arguments, progress, interrupt.Token,
                     EngineOptions.Default with { CheckpointFolder = line.CheckpointFolder, Resume = line.Resume });
                 var previousOut = Console.Out;
                 Console.SetOut(stdout); // scripts print with Console.WriteLine
@@ -108,7 +109,8 @@ public static class ScriptRunner
                 foreach (var name in arguments.Unread)
                     stderr.WriteLine($"esp-script: warning: --{name} {line.Values![name]} was given but " +
                         $"{Path.GetFileName(line.Script)} never read it (no Args.Get(\"{name}\", ...) ran): this run did not use it");
-                if (globals.Records.Count > 0) new Results(globals.Records).Save(staging);
+                long rows = globals.Records.Sum(r => (long)r.StepsTaken);
+                if (globals.Records.Count > 0) new Results(globals.Records).Save(staging, written => progress.Writing(written, rows));
                 interrupt.Token.ThrowIfCancellationRequested(); // a script that caught the cancellation still stops
                 AtomicFile.WriteText(Path.Combine(staging, "manifest.json"),
                     Manifest.Json(line, script, globals.Records, started, clock.Elapsed.TotalSeconds,

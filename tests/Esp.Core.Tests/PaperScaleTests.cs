@@ -73,11 +73,14 @@ public class PaperScaleTests(ITestOutputHelper output)
         Assert.True(growthMb < 50, $"resident memory grew {growthMb:F1} MB over 50 000 steps");
     }
 
-    static long ResidentBytes()
+    internal static long ResidentBytes(bool collect = true)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        if (collect)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
         using var self = Process.GetCurrentProcess();
         self.Refresh();
         return self.WorkingSet64;

@@ -14,10 +14,12 @@ public static class Engine
     /// on. <paramref name="onRunDone"/> is called as each run finishes (one call at a time, in finishing order).
     /// Runs are numbered from <paramref name="firstRun"/> in the grid's order, and results keep that order.
     /// Cancelling <paramref name="cancel"/> stops every run within a step and throws OperationCanceledException.
+    /// <paramref name="onEpochDone"/> hears the steps of every epoch a run completes (one call at a time), for progress
+    /// within long runs.
     /// </summary>
     public static Results Run(IEnumerable<Experiment> experiments, TextWriter? log = null,
         Action<RunRecord>? onRunDone = null, int firstRun = 0, EngineOptions? options = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, Action<int>? onEpochDone = null)
     {
         var grid = experiments.ToList();
         options ??= EngineOptions.Default;
@@ -28,6 +30,7 @@ public static class Engine
         var gate = new object();
         var writer = log ?? Console.Error;
         void Log(string message) { lock (gate) writer.WriteLine(message); }
+        void EpochDone(int steps) { lock (gate) onEpochDone?.Invoke(steps); }
         void Done(int index, RunRecord record)
         {
             if (record.Status == RunStatus.Exploded) Log(record.Message);
@@ -51,9 +54,9 @@ public static class Engine
         {
             var runs = batch.Indices.Select(i => (firstRun + i, grid[i])).ToList();
             if (batch.Backend == Backend.Fused)
-                FusedBatch.Execute(runs, batch.Parallel, Log, cancel, (k, record) => Done(batch.Indices[k], record));
+                FusedBatch.Execute(runs, batch.Parallel, Log, cancel, EpochDone, (k, record) => Done(batch.Indices[k], record));
             else
-                foreach (var (record, k) in TensorBatch.Execute(runs, Log, cancel, options).Select((r, k) => (r, k)))
+                foreach (var (record, k) in TensorBatch.Execute(runs, Log, cancel, options, EpochDone).Select((r, k) => (r, k)))
                     Done(batch.Indices[k], record);
         }
         return new Results(records);
@@ -63,7 +66,7 @@ public static class Engine
             int i = single[k].Indices[0];
             int before = torch.get_num_threads();
             torch.set_num_threads(1); // per worker: libtorch's intra-op thread count is per calling thread
-            try { Done(i, TensorBatch.Execute([(firstRun + i, grid[i])], Log, cancel, options)[0]); }
+            try { Done(i, TensorBatch.Execute([(firstRun + i, grid[i])], Log, cancel, options, EpochDone)[0]); }
             finally { torch.set_num_threads(before); }
         });
     }

@@ -36,15 +36,16 @@ public static class Csv
             Write(frame, writer);
         });
 
-    static string Format(object v) => v switch
+    internal static string Format(object v) => v switch
     {
         double d => double.IsNaN(d) ? "" : d.ToString("R", CultureInfo.InvariantCulture),
+        int i => i.ToString(CultureInfo.InvariantCulture),
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => Quote(v.ToString() ?? ""),
     };
 
-    static string Quote(string s) =>
+    internal static string Quote(string s) =>
         s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

@@ -62,11 +62,12 @@ public sealed class Results
 
     /// <summary>
     /// Writes steps.csv and runs.csv, plus epochs.csv and batch_losses.csv when recorded, into
-    /// <paramref name="folder"/>, each file atomically.
+    /// <paramref name="folder"/>, each file atomically. steps.csv is written row by row from the runs' arrays
+    /// (<paramref name="stepRowsWritten"/> hears every 100 000 rows), never as a frame.
     /// </summary>
-    public void Save(string folder)
+    public void Save(string folder, Action<long>? stepRowsWritten = null)
     {
-        Csv.Save(Steps, Path.Combine(folder, "steps.csv"));
+        StepsCsv.Save(RunRecords, Path.Combine(folder, "steps.csv"), stepRowsWritten);
         Csv.Save(Runs, Path.Combine(folder, "runs.csv"));
         if (Epochs.RowCount > 0) Csv.Save(Epochs, Path.Combine(folder, "epochs.csv"));
         if (BatchLosses.RowCount > 0) Csv.Save(BatchLosses, Path.Combine(folder, "batch_losses.csv"));

@@ -14,27 +14,28 @@ static class FusedRun
     /// <summary>Whether <paramref name="x"/> can run fused: the quadratic problem with one of Esp's own optimizers.</summary>
     public static bool Supports(Experiment x) => x.Problem is QuadraticProblem && x.Optimizer is Adam or AdamW or RmsProp or Sgd;
 
-    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default) =>
-        x.Problem.Precision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log, cancel) : FusedRun<float>.Execute(run, x, log, cancel);
+    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default, Action<int>? epochDone = null) =>
+        x.Problem.Precision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log, cancel, epochDone) : FusedRun<float>.Execute(run, x, log, cancel, epochDone);
 }
 
 static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel)
+    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<int>? epochDone)
     {
         int length = Lanes.Padded<T>(x.Problem.D);
         return x.Optimizer switch
         {
-            Adam a => Train(run, x, log, cancel, length, new AdamUpdate<T>(a, decoupled: false, length)),
-            AdamW w => Train(run, x, log, cancel, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
-            RmsProp r => Train(run, x, log, cancel, length, new RmsPropUpdate<T>(r, length)),
-            Sgd s => Train(run, x, log, cancel, length, new SgdUpdate<T>(s, length)),
+            Adam a => Train(run, x, log, cancel, epochDone, length, new AdamUpdate<T>(a, decoupled: false, length)),
+            AdamW w => Train(run, x, log, cancel, epochDone, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
+            RmsProp r => Train(run, x, log, cancel, epochDone, length, new RmsPropUpdate<T>(r, length)),
+            Sgd s => Train(run, x, log, cancel, epochDone, length, new SgdUpdate<T>(s, length)),
             _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}"),
         };
     }
 
     /// <summary><paramref name="length"/>: D rounded up to whole vectors, the length of every dense array.</summary>
-    static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, CancellationToken cancel, int length, TUpdate update)
+    static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<int>? epochDone,
+        int length, TUpdate update)
         where TUpdate : struct, IDenseUpdate<T>
     {
         var clock = Stopwatch.StartNew();
@@ -98,6 +99,7 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
             }
             if (p.EpochEndFullLoss) record.AddEpochEnd("full_loss", problem.FullLoss(theta));
+            epochDone?.Invoke(batches.Length);
         }
         return record.Finish(run, x, RunStatus.Completed, "", t, clock.Elapsed.TotalSeconds);
     }

@@ -34,10 +34,10 @@ sealed class TensorBatch
     /// <summary>Runs the batch; with <paramref name="options"/>' CheckpointEvery it saves its state every K epochs and
     /// at the end, and with Resume continues from a saved state.</summary>
     public static RunRecord[] Execute(IReadOnlyList<(int Run, Experiment X)> batch, Action<string> log, CancellationToken cancel = default,
-        EngineOptions? options = null) =>
-        new TensorBatch(batch, log).Execute(cancel, options ?? EngineOptions.Default);
+        EngineOptions? options = null, Action<int>? epochDone = null) =>
+        new TensorBatch(batch, log).Execute(cancel, options ?? EngineOptions.Default, epochDone);
 
-    RunRecord[] Execute(CancellationToken cancel, EngineOptions options)
+    RunRecord[] Execute(CancellationToken cancel, EngineOptions options, Action<int>? epochDone)
     {
         var clock = Stopwatch.StartNew();
         var first = batch[0].X;
@@ -80,6 +80,7 @@ sealed class TensorBatch
                 Step(data, s, t, theta, state, recorded.select(1, s));
             }
             ReadBack(recorded, epochStart);
+            epochDone?.Invoke((t - epochStart) * stoppedAt.Count(steps => steps is null));
             if (stoppedAt.All(steps => steps is not null)) break; // every run has diverged
             EndEpoch(problem, theta);
             if (checkpoint is not null && ((epoch + 1) % options.CheckpointEvery!.Value == 0 || epoch + 1 == first.Epochs))
