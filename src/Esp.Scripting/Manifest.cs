@@ -22,7 +22,7 @@ static class Manifest
             {
                 esp = typeof(Experiment).Assembly.GetName().Version?.ToString(),
                 torchsharp = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
-                libtorch = TorchSharp.torch.__version__,
+                libtorch = TorchRuntime.Loaded ? TorchSharp.torch.__version__ : "not loaded (no run took the tensor path)",
                 dotnet = RuntimeInformation.FrameworkDescription,
                 os = RuntimeInformation.OSDescription,
                 cores = Environment.ProcessorCount,

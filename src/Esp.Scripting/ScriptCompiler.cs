@@ -15,9 +15,10 @@ public sealed record CompiledScript(Func<ScriptGlobals, Task<object>> Run, strin
 
 /// <summary>
 /// A script read and resolved but not compiled: its files, the options it reads, the hash its build is cached
-/// under, and whether it has syntax errors (then the compiler, not the option check, speaks first).
+/// under, and whether it has syntax errors (then the compiler, not the option check, speaks first). Compilation is
+/// null when all of this came from the cache's index (<see cref="ScriptIndex"/>) without parsing.
 /// </summary>
-public sealed record ParsedScript(string FullPath, Compilation Compilation, IReadOnlyList<string> SourceFiles,
+public sealed record ParsedScript(string FullPath, Compilation? Compilation, IReadOnlyList<string> SourceFiles,
     DeclaredOptions Options, string Hash, bool HasSyntaxErrors)
 {
     public string FileName => Path.GetFileName(FullPath);
@@ -48,20 +49,26 @@ public static class ScriptCompiler
     const string SubmissionType = "Submission#0", FactoryMethod = "<Factory>";
 
     /// <summary>
-    /// Reads the script and its #load files and resolves them, without binding or emitting anything (milliseconds):
-    /// enough for the options it reads and for its cache hash.
+    /// Reads the script and its #load files and resolves them, without binding or emitting anything: enough for the
+    /// options it reads and for its cache hash. With <paramref name="cacheFolder"/>, an unchanged script's cached index
+    /// answers instead, without starting the compiler.
     /// </summary>
-    public static ParsedScript Parse(string path)
+    public static ParsedScript Parse(string path, string? cacheFolder = null)
     {
         var full = Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"no script at {path}", path);
+        if (cacheFolder is not null && ScriptIndex.TryRead(full, cacheFolder, AssemblyIds) is { } indexed
+            && File.Exists(Path.Combine(cacheFolder, indexed.Hash + ".dll")))
+            return indexed;
         var compilation = Create(File.ReadAllText(full), full).GetCompilation();
         return new ParsedScript(full, compilation, compilation.SyntaxTrees.Select(t => t.FilePath).ToList(),
             DeclaredOptions.Find(compilation.SyntaxTrees), Hash(compilation),
             compilation.SyntaxTrees.Any(t => t.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)));
     }
 
-    public static CompiledScript Load(string path, string cacheFolder) => Load(Parse(path), cacheFolder);
+    public static CompiledScript Load(string path, string cacheFolder) => Load(Parse(path, cacheFolder), cacheFolder);
+
+    static IEnumerable<Guid> AssemblyIds => References.Select(a => a.ManifestModule.ModuleVersionId);
 
     public static CompiledScript Load(ParsedScript parsed, string cacheFolder)
     {
@@ -70,7 +77,11 @@ public static class ScriptCompiler
         var pdb = Path.Combine(cacheFolder, hash + ".pdb");
 
         if (File.Exists(dll) && File.Exists(pdb))
+        {
+            if (parsed.Compilation is not null) ScriptIndex.Write(parsed, cacheFolder, AssemblyIds);
             return new CompiledScript(EntryPoint(File.ReadAllBytes(dll), File.ReadAllBytes(pdb)), hash, false, 0, sources);
+        }
+        if (parsed.Compilation is null) return Load(Parse(parsed.FullPath), cacheFolder); // the build vanished: parse again
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var peStream = new MemoryStream();
@@ -82,6 +93,7 @@ public static class ScriptCompiler
         Directory.CreateDirectory(cacheFolder);
         AtomicFile.Write(pdb, s => s.Write(pdbStream.ToArray()));
         AtomicFile.Write(dll, s => s.Write(peStream.ToArray()));
+        ScriptIndex.Write(parsed, cacheFolder, AssemblyIds);
         return new CompiledScript(EntryPoint(peStream.ToArray(), pdbStream.ToArray()), hash, true, seconds, sources);
     }
 
@@ -126,7 +138,7 @@ public static class ScriptCompiler
     {
         var text = new StringBuilder();
         foreach (var tree in compilation.SyntaxTrees) text.Append(tree.FilePath).Append('\0').Append(tree.GetText()).Append('\0');
-        foreach (var a in References) text.Append(a.ManifestModule.ModuleVersionId).Append('\0');
+        foreach (var id in AssemblyIds) text.Append(id).Append('\0');
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..24].ToLowerInvariant();
     }
 

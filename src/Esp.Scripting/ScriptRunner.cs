@@ -62,7 +62,7 @@ public static class ScriptRunner
         using var ownInterrupt = interrupt is null ? new Interrupt(stderr) : null;
         interrupt ??= ownInterrupt!;
         ParsedScript parsed;
-        try { parsed = ScriptCompiler.Parse(line.Script); }
+        try { parsed = ScriptCompiler.Parse(line.Script, line.CacheFolder ?? ScriptCompiler.DefaultCacheFolder); }
         catch (FileNotFoundException e)
         {
             stderr.WriteLine($"esp-script: {e.Message}");
