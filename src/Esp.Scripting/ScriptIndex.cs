@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 
 namespace Esp.Scripting;
 
@@ -8,31 +7,48 @@ namespace Esp.Scripting;
 /// What a cached build of a script needs to be found without Roslyn: keyed by the script's path, its bytes and the
 /// Esp assemblies, it lists the files the script #loads with their hashes, the build's hash and the options the
 /// script reads. A hit (every listed file unchanged) skips parsing the script, which is most of a warm start's
-/// compiler cost; anything changed falls back to the full parse, which writes a new index.
+/// compiler cost; anything changed falls back to the full parse, which writes a new index. The index is lines of
+/// tab-separated, percent-escaped fields (a JSON serializer's first use would cost a warm start more than the rest).
 /// </summary>
 static class ScriptIndex
 {
-    sealed record Source(string Path, string Sha256);
-    sealed record Entry(string Hash, List<Source> Sources, DeclaredOptions Options);
+    const string Version = "esp-script-index 1";
 
     public static ParsedScript? TryRead(string fullPath, string cacheFolder, IEnumerable<Guid> assemblies)
     {
         var file = PathOf(fullPath, cacheFolder, assemblies);
         if (!File.Exists(file)) return null;
-        try
-        {
-            var entry = JsonSerializer.Deserialize<Entry>(File.ReadAllText(file));
-            if (entry is null || entry.Sources.Any(s => !File.Exists(s.Path) || Sha256(s.Path) != s.Sha256)) return null;
-            return new ParsedScript(fullPath, null, entry.Sources.Select(s => s.Path).ToList(), entry.Options, entry.Hash, HasSyntaxErrors: false);
-        }
-        catch (JsonException) { return null; } // an index from another version: parse afresh
+        var lines = File.ReadAllLines(file).Select(l => l.Split('\t').Select(Uri.UnescapeDataString).ToArray()).ToList();
+        if (lines.Count < 2 || lines[0] is not [Version] || lines[1] is not ["hash", var hash]) return null; // another version: parse afresh
+        var sources = new List<string>();
+        var options = new List<DeclaredOption>();
+        var computed = new List<string>();
+        foreach (var fields in lines.Skip(2))
+            switch (fields)
+            {
+                case ["source", var sha, var path]:
+                    if (!File.Exists(path) || Sha256(path) != sha) return null;
+                    sources.Add(path);
+                    break;
+                case ["option", var name, var fallback, var literal, var type, var at, var line]:
+                    options.Add(new DeclaredOption(name, fallback, literal == "1", type == "" ? null : type, at, int.Parse(line)));
+                    break;
+                case ["computed", var where]: computed.Add(where); break;
+                default: return null;
+            }
+        return new ParsedScript(fullPath, null, sources, new DeclaredOptions(options, computed), hash, HasSyntaxErrors: false);
     }
 
     public static void Write(ParsedScript parsed, string cacheFolder, IEnumerable<Guid> assemblies)
     {
-        var entry = new Entry(parsed.Hash, parsed.SourceFiles.Select(f => new Source(f, Sha256(f))).ToList(), parsed.Options);
+        static string Line(params string[] fields) => string.Join('\t', fields.Select(Uri.EscapeDataString));
+        var lines = new List<string> { Version, Line("hash", parsed.Hash) };
+        lines.AddRange(parsed.SourceFiles.Select(f => Line("source", Sha256(f), f)));
+        lines.AddRange(parsed.Options.Options.Select(o =>
+            Line("option", o.Name, o.Fallback, o.FallbackIsLiteral ? "1" : "0", o.Type ?? "", o.File, o.Line.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        lines.AddRange(parsed.Options.Computed.Select(c => Line("computed", c)));
         Directory.CreateDirectory(cacheFolder);
-        AtomicFile.WriteText(PathOf(parsed.FullPath, cacheFolder, assemblies), JsonSerializer.Serialize(entry));
+        AtomicFile.WriteText(PathOf(parsed.FullPath, cacheFolder, assemblies), string.Join('\n', lines) + "\n");
     }
 
     static string PathOf(string fullPath, string cacheFolder, IEnumerable<Guid> assemblies)
@@ -40,7 +56,7 @@ static class ScriptIndex
         var key = new StringBuilder(fullPath).Append('\0').Append(Sha256(fullPath));
         foreach (var id in assemblies) key.Append('\0').Append(id);
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..24].ToLowerInvariant();
-        return System.IO.Path.Combine(cacheFolder, hash + ".index.json");
+        return System.IO.Path.Combine(cacheFolder, hash + ".index");
     }
 
     static string Sha256(string file) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));

@@ -23,36 +23,36 @@ public sealed class Figure
     /// <summary>Every section's title, in order (one for a figure that was not joined).</summary>
     public IReadOnlyList<string> SectionTitles => sections.Select(s => s.Title).ToList();
 
-    static readonly Lazy<string> PlotlyJs = new(() =>
-    {
-        using var stream = typeof(Figure).Assembly.GetManifestResourceStream("plotly.min.js")
-            ?? throw new InvalidOperationException("plotly.min.js is missing from Esp.Core's resources");
-        return new StreamReader(stream).ReadToEnd();
-    });
+    static System.IO.Stream PlotlyJs() => typeof(Figure).Assembly.GetManifestResourceStream("plotly.min.js")
+        ?? throw new InvalidOperationException("plotly.min.js is missing from Esp.Core's resources");
 
     /// <summary>This figure's sections followed by <paramref name="other"/>'s, on one page titled as this one.</summary>
     public Figure And(Figure other) => new(Title, [.. sections, .. other.sections]);
 
     public string ToHtml()
     {
+        using var text = new MemoryStream();
+        Write(text);
+        return System.Text.Encoding.UTF8.GetString(text.ToArray());
+    }
+
+    /// <summary>The page as UTF-8: plotly.js is copied from the resource as bytes (4.5 MB), not decoded into a string.</summary>
+    void Write(System.IO.Stream stream)
+    {
         var charts = string.Join("\n", sections.Select((s, k) =>
             (k == 0 ? "" : $"<h3 style=\"font-family:sans-serif\">{WebUtility.HtmlEncode(s.Title)}</h3>\n") +
             string.Join("\n", s.Panels.Select(p => p.GetInlineHtml()))));
-        return $"""
-            <!DOCTYPE html>
-            <html><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(Title)}</title>
-            <script>{PlotlyJs.Value}</script></head>
-            <body><h2 style="font-family:sans-serif">{WebUtility.HtmlEncode(Title)}</h2>
-            {charts}
-            </body></html>
-            """;
+        void Text(string value) => stream.Write(System.Text.Encoding.UTF8.GetBytes(value));
+        Text($"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(Title)}</title>\n<script>");
+        using (var plotly = PlotlyJs()) plotly.CopyTo(stream);
+        Text($"</script></head>\n<body><h2 style=\"font-family:sans-serif\">{WebUtility.HtmlEncode(Title)}</h2>\n{charts}\n</body></html>\n");
     }
 
     /// <summary>Writes NAME.html (atomically); a relative name goes into <see cref="OutputFolder.Current"/>.</summary>
     public string Save(string name)
     {
         var path = OutputFolder.Resolve(name.EndsWith(".html", StringComparison.Ordinal) ? name : name + ".html");
-        AtomicFile.WriteText(path, ToHtml());
+        AtomicFile.Write(path, Write);
         return path;
     }
 }

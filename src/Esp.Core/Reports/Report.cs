@@ -18,7 +18,7 @@ public static class Report
         var header = new[] { "run" }.Concat(varying).Concat(Metrics).ToList();
         var rows = runs.Select((r, i) => new[] { r.Run.ToString(CultureInfo.InvariantCulture) }
             .Concat(varying.Select(c => r.Setting(c) ?? "-"))
-            .Concat(Metrics.Select(m => Cell(results.Runs.GetColumn<double>(m).TryGet(i))))
+            .Concat(Metrics.Select(m => Cell(results.RunValue(i, m))))
             .Append(r.Status == RunStatus.Completed ? "" : r.Status.ToString().ToLowerInvariant())
             .ToList()).ToList();
         var widths = header.Select((h, k) => Math.Max(h.Length, rows.Max(row => row[k].Length))).ToList();
@@ -29,6 +29,6 @@ public static class Report
         return text;
     }
 
-    static string Cell(Deedle.OptionalValue<double> v) =>
-        v.HasValue && !double.IsNaN(v.Value) ? v.Value.ToString("F4", CultureInfo.InvariantCulture) : "-";
+    static string Cell(object? v) =>
+        v is double d && !double.IsNaN(d) ? d.ToString("F4", CultureInfo.InvariantCulture) : "-";
 }

@@ -27,6 +27,14 @@ public static class Csv
         }
     }
 
+    /// <summary>Writes <paramref name="table"/> (built for a frame) to <paramref name="path"/> whole or not at all.</summary>
+    internal static void Save(Table table, string path) =>
+        AtomicFile.Write(OutputFolder.Resolve(path), stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: 1 << 16, leaveOpen: true);
+            table.WriteCsv(writer);
+        });
+
     /// <summary>Writes <paramref name="frame"/> to <paramref name="path"/> whole or not at all; a relative
     /// path goes into <see cref="OutputFolder.Current"/> (a script's results folder).</summary>
     public static void Save(Frame<int, string> frame, string path) =>

@@ -28,14 +28,19 @@ public sealed class Results
     public Results(IReadOnlyList<RunRecord> records)
     {
         RunRecords = records;
-        steps = new(() => Build(records, r => r.StepsTaken, r => StepValues(r)));
-        runs = new(() => Build(records, _ => 1, r => RunSummary(r)));
-        epochs = new(() => Build(records, r => r.EpochColumns.Count == 0 ? 0 : r.EpochColumns.Min(c => c.Length), r =>
-            r.EpochColumnNames.Select((name, k) => (name, (Func<int, object?>)(i => r.EpochColumns[k][i])))
-                .Prepend(("epoch", i => i))));
-        batchLosses = new(() => Build(records, r => r.BatchLosses.Count, r =>
-            [("epoch", i => r.BatchLosses[i].Epoch), ("batch", i => r.BatchLosses[i].Batch), ("loss", i => r.BatchLosses[i].Loss)]));
+        steps = new(() => Build(records, r => r.StepsTaken, r => StepValues(r)).ToFrame());
+        runs = new(() => RunsTable().ToFrame());
+        epochs = new(() => EpochsTable().ToFrame());
+        batchLosses = new(() => BatchLossesTable().ToFrame());
     }
+
+    Table RunsTable() => Build(RunRecords, _ => 1, r => RunSummary(r));
+
+    Table EpochsTable() => Build(RunRecords, r => r.EpochColumns.Count == 0 ? 0 : r.EpochColumns.Min(c => c.Length), r =>
+        r.EpochColumnNames.Select((name, k) => (name, (Func<int, object?>)(i => r.EpochColumns[k][i]))).Prepend(("epoch", i => i)));
+
+    Table BatchLossesTable() => Build(RunRecords, r => r.BatchLosses.Count, r =>
+        [("epoch", i => r.BatchLosses[i].Epoch), ("batch", i => r.BatchLosses[i].Batch), ("loss", i => r.BatchLosses[i].Loss)]);
 
     /// <summary>The runs that diverged (status "diverged"), with their messages.</summary>
     public IEnumerable<RunRecord> Diverged => RunRecords.Where(r => r.Status == RunStatus.Diverged);
@@ -58,7 +63,7 @@ public sealed class Results
             var means = Smoothing.PlotEvery(r.Column(column), every);
             double s = r.Experiment.StepsPerEpoch;
             return [("window", i => i), ("global_step", i => i * every), ("epoch", i => i * every / s), (column, i => means[i])];
-        });
+        }).ToFrame();
 
     /// <summary>
     /// Writes steps.csv and runs.csv, plus epochs.csv and batch_losses.csv when recorded, into
@@ -68,10 +73,16 @@ public sealed class Results
     public void Save(string folder, Action<long>? stepRowsWritten = null)
     {
         StepsCsv.Save(RunRecords, Path.Combine(folder, "steps.csv"), stepRowsWritten);
-        Csv.Save(Runs, Path.Combine(folder, "runs.csv"));
-        if (Epochs.RowCount > 0) Csv.Save(Epochs, Path.Combine(folder, "epochs.csv"));
-        if (BatchLosses.RowCount > 0) Csv.Save(BatchLosses, Path.Combine(folder, "batch_losses.csv"));
+        // the tables are written without building Deedle frames, which a short script would wait for
+        Csv.Save(RunsTable(), Path.Combine(folder, "runs.csv"));
+        if (RunRecords.Any(r => r.EpochColumns.Count > 0 && r.EpochColumns.Min(c => c.Length) > 0))
+            Csv.Save(EpochsTable(), Path.Combine(folder, "epochs.csv"));
+        if (RunRecords.Any(r => r.BatchLosses.Count > 0)) Csv.Save(BatchLossesTable(), Path.Combine(folder, "batch_losses.csv"));
     }
+
+    /// <summary>A runs.csv value of the <paramref name="index"/>-th run (a metric, steps, status...), without a frame.</summary>
+    public object? RunValue(int index, string column) =>
+        RunSummary(RunRecords[index]).Where(c => c.Item1 == column).Select(c => c.Item2(0)).FirstOrDefault();
 
     static IEnumerable<(string, Func<int, object?>)> StepValues(RunRecord r)
     {
@@ -100,7 +111,7 @@ public sealed class Results
     }
 
     /// <summary>One frame over all runs: the run index and its settings, then the given per-row columns.</summary>
-    static Frame<int, string> Build(IReadOnlyList<RunRecord> runs, Func<RunRecord, int> rows,
+    static Table Build(IReadOnlyList<RunRecord> runs, Func<RunRecord, int> rows,
         Func<RunRecord, IEnumerable<(string, Func<int, object?>)>> columns)
     {
         var table = new Table();
@@ -110,6 +121,6 @@ public sealed class Results
             var settings = r.Experiment.Settings().Select(kv => (kv.Column, (Func<int, object?>)(_ => kv.Value)));
             table.AddRows(rows(r), identity.Concat(settings).Concat(columns(r)));
         }
-        return table.ToFrame();
+        return table;
     }
 }

@@ -33,6 +33,24 @@ sealed class Table
         rows += count;
     }
 
+    /// <summary>The table as CSV, the same text as <see cref="Csv.Write"/> of <see cref="ToFrame"/>, without building the frame.</summary>
+    public void WriteCsv(TextWriter writer)
+    {
+        foreach (var c in columns.Values) c.PadTo(rows);
+        writer.WriteLine(string.Join(",", order.Select(Csv.Quote)));
+        var line = new System.Text.StringBuilder();
+        for (int r = 0; r < rows; r++)
+        {
+            line.Clear();
+            for (int c = 0; c < order.Count; c++)
+            {
+                if (c > 0) line.Append(',');
+                line.Append(columns[order[c]].Cell(r));
+            }
+            writer.WriteLine(line);
+        }
+    }
+
     public Frame<int, string> ToFrame()
     {
         var keys = Enumerable.Range(0, rows).ToArray();
@@ -69,6 +87,11 @@ sealed class Table
                 _ => value.ToString(),
             });
         }
+
+        /// <summary>Row <paramref name="r"/> as a CSV cell: round-trip numbers, quoted text, empty when missing.</summary>
+        public string Cell(int r) => numbers != null
+            ? double.IsNaN(numbers[r]) ? "" : numbers[r].ToString("R", CultureInfo.InvariantCulture)
+            : text![r] is string t ? Csv.Quote(t) : "";
 
         public ISeries<int> ToSeries(int[] keys) => numbers != null
             ? new Series<int, double>(keys, numbers)
