@@ -59,7 +59,7 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
     /// <summary>Checkpoint errors that depend on the experiment: the optimizer's state must be Esp's own.</summary>
     internal IEnumerable<string> CheckpointErrors(Experiment x, int index)
     {
-        if (CheckpointEvery is not null && x.Optimizer is not (Adam or AdamW or RmsProp or Sgd))
-            yield return $"experiment {index}: EngineOptions.CheckpointEvery needs an optimizer whose state Esp can save (Adam, AdamW, RmsProp, Sgd), got {x.Optimizer.GetType().Name}: leave CheckpointEvery null for it";
+        if (CheckpointEvery is not null && x.Optimizer is not (Adam or AdamW or RmsProp or Sgd or Spam))
+            yield return $"experiment {index}: EngineOptions.CheckpointEvery needs an optimizer whose state Esp can save (Adam, AdamW, RmsProp, Sgd, Spam), got {x.Optimizer.GetType().Name}: leave CheckpointEvery null for it";
     }
 }

@@ -6,10 +6,11 @@ namespace Esp;
 /// <summary>
 /// Adam as in the paper: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
 /// dtheta = -lr (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps). Bias correction can be switched off;
-/// WeightDecay is the L2 form (added to the gradient), as torch.optim.Adam.
+/// WeightDecay is the L2 form (added to the gradient), as torch.optim.Adam. ClipGradNorm scales the gradient to
+/// that norm when it is longer, before the update, as torch.nn.utils.clip_grad_norm_ (g * min(1, c / (||g|| + 1e-6))).
 /// </summary>
 public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8,
-    double WeightDecay = 0, bool BiasCorrection = true) : Optimizer(Lr)
+    double WeightDecay = 0, bool BiasCorrection = true, double? ClipGradNorm = null) : Optimizer(Lr)
 {
     public override string Name => "adam";
 
@@ -19,15 +20,17 @@ public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0
         .Concat(Require.InRange($"{type}.Beta1", a.Beta1, 0, 1, false, "use e.g. 0.9"))
         .Concat(Require.InRange($"{type}.Beta2", a.Beta2, 0, 1, false, "use e.g. 0.999"))
         .Concat(Require.Positive($"{type}.Eps", a.Eps, "use e.g. 1e-8"))
-        .Concat(Require.NonNegative($"{type}.WeightDecay", a.WeightDecay, "use 0 or a small value such as 1e-5"));
+        .Concat(Require.NonNegative($"{type}.WeightDecay", a.WeightDecay, "use 0 or a small value such as 1e-5"))
+        .Concat(a.ClipGradNorm is double c ? Require.Positive($"{type}.ClipGradNorm", c, "use e.g. 1.0, or null for no clipping") : []);
 
     public override IEnumerable<(string, object)> Settings() =>
-        [("optimizer", Name), ("lr", Lr), ("beta1", Beta1), ("beta2", Beta2), ("eps", Eps),
-         ("weight_decay", WeightDecay), ("bias_correction", BiasCorrection)];
+        new (string, object)[] { ("optimizer", Name), ("lr", Lr), ("beta1", Beta1), ("beta2", Beta2), ("eps", Eps),
+         ("weight_decay", WeightDecay), ("bias_correction", BiasCorrection) }
+        .Concat(ClipGradNorm is double c ? [("clip_grad_norm", (object)c)] : []);
 
     public override OptimizerState Init(Tensor param) => InitRuns([this], param);
 
-    internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}";
+    internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}{(ClipGradNorm is null ? "" : " clip")}";
 
     internal override bool MasksDecay => true;
 
@@ -37,11 +40,11 @@ public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0
 
 /// <summary>AdamW: Adam with decoupled weight decay (theta -= lr * wd * theta), as torch.optim.AdamW.</summary>
 public sealed record AdamW(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8,
-    double WeightDecay = 0.01, bool BiasCorrection = true) : Optimizer(Lr)
+    double WeightDecay = 0.01, bool BiasCorrection = true, double? ClipGradNorm = null) : Optimizer(Lr)
 {
     public override string Name => "adamw";
 
-    internal Adam AsAdam => new(Lr, Beta1, Beta2, Eps, WeightDecay, BiasCorrection);
+    internal Adam AsAdam => new(Lr, Beta1, Beta2, Eps, WeightDecay, BiasCorrection, ClipGradNorm);
 
     public override IEnumerable<string> Errors() => Adam.AdamErrors("AdamW", AsAdam);
 
@@ -50,7 +53,7 @@ public sealed record AdamW(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 
 
     public override OptimizerState Init(Tensor param) => InitRuns([this], param);
 
-    internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}";
+    internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}{(ClipGradNorm is null ? "" : " clip")}";
 
     internal override bool MasksDecay => true;
 
@@ -65,8 +68,8 @@ public sealed record AdamW(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 
 sealed class AdamState : OptimizerState
 {
     readonly PerRun<Adam> runs;
-    readonly bool decoupledDecay, decays;
-    readonly Tensor m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, weightDecay;
+    readonly bool decoupledDecay, decays, clips;
+    readonly Tensor m, v, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, weightDecay, maxNorm;
 
     public AdamState(IReadOnlyList<Adam> list, Tensor param, Tensor? decayMask, bool decoupledDecay)
     {
@@ -76,6 +79,8 @@ sealed class AdamState : OptimizerState
         (beta1, oneMinusBeta1) = (runs.Constant(a => a.Beta1), runs.Constant(a => 1 - a.Beta1));
         (beta2, oneMinusBeta2) = (runs.Constant(a => a.Beta2), runs.Constant(a => 1 - a.Beta2));
         (eps, weightDecay) = (runs.Constant(a => a.Eps), runs.Decay(a => a.WeightDecay));
+        clips = list[0].ClipGradNorm is not null;
+        maxNorm = runs.Constant(a => a.ClipGradNorm ?? double.PositiveInfinity);
     }
 
     public override Tensor M => m;
@@ -85,6 +90,7 @@ sealed class AdamState : OptimizerState
     {
         using var k = new Scalars();
         var one = k[1];
+        if (clips) grad = GradientClipping.ClipNorm(grad, maxNorm);
         var g = decays && !decoupledDecay ? grad.addcmul(param, weightDecay, value: one) : grad;
         m.mul_(beta1).addcmul_(g, oneMinusBeta1, value: one);
         v.mul_(beta2).addcmul_(g.mul(oneMinusBeta2), g, value: one);

@@ -39,6 +39,9 @@ public abstract record Optimizer(double Lr)
         ? new OneRunState(runs[0].Init(param[0]))
         : throw new InvalidOperationException($"{GetType().Name} steps one run at a time (it has no Kernel), got {runs.Count}");
 
+    /// <summary>Per-step columns the optimizer reports about what it did (SPAM: coordinates clipped, resets).</summary>
+    internal virtual IReadOnlyList<string> ReportedColumns => [];
+
     /// <summary>Whether <see cref="InitRuns"/> honours a weight-decay mask (Esp's own optimizers do).</summary>
     internal virtual bool MasksDecay => false;
 
@@ -76,6 +79,9 @@ public abstract class OptimizerState : IDisposable
     /// <summary>The tensors that, with <see cref="StepCount"/>, are the whole state: a checkpoint saves them and restores
     /// them in place. Null: this state cannot be checkpointed (an optimizer written outside Esp).</summary>
     internal virtual IReadOnlyList<torch.Tensor>? Saved => null;
+
+    /// <summary>This step's values of the optimizer's <see cref="Optimizer.ReportedColumns"/>, each run's ([R] float64), after Step.</summary>
+    internal virtual IReadOnlyList<torch.Tensor?> Reported => [];
 
     /// <summary>Sets the step count of a state restored from a checkpoint.</summary>
     internal void RestoreStepCount(int steps) => StepCount = steps;

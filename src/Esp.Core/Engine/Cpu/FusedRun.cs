@@ -12,7 +12,8 @@ namespace Esp;
 static class FusedRun
 {
     /// <summary>Whether <paramref name="x"/> can run fused: the quadratic problem with one of Esp's own optimizers.</summary>
-    public static bool Supports(Experiment x) => x.Problem is QuadraticProblem && x.Optimizer is Adam or AdamW or RmsProp or Sgd;
+    public static bool Supports(Experiment x) => x.Problem is QuadraticProblem
+        && x.Optimizer is Adam { ClipGradNorm: null } or AdamW { ClipGradNorm: null } or RmsProp or Sgd; // clipping needs the whole gradient's norm first
 
     public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default, Action<int>? epochDone = null) =>
         x.Problem.Precision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log, cancel, epochDone) : FusedRun<float>.Execute(run, x, log, cancel, epochDone);

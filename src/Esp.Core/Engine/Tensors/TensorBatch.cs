@@ -129,6 +129,8 @@ sealed class TensorBatch
             Record(columns.MCoordinate[k], state.M?.select(1, probes.Coordinates[k]));
             Record(columns.VCoordinate[k], state.V?.select(1, probes.Coordinates[k]));
         }
+        var reported = state.Reported;
+        for (int k = 0; k < columns.Reported.Length; k++) Record(columns.Reported[k], reported[k]);
     }
 
     /// <summary>The epoch-end columns of every run still going: the full loss when asked, then the problem's own.</summary>
