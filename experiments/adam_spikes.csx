@@ -2,7 +2,7 @@
 // MLP 14 -> 100 -> 40 -> 4 (ReLU), batch 32, on a synthetic 4-class task with 1 000 training rows, so every epoch
 // ends with a batch of 8. Adam (lr 1e-3, 0.9 / 0.999 / 1e-8) against plain SGD (lr 0.01), each with and
 // without DropLast, 3 seeds, 200 epochs (32 or 31 steps each). A spike: a batch loss at least 2x the mean of the
-// 32 batch losses before it (LossSpikes.Relative). --quick: 60 epochs, 2 seeds.
+// 32 batch losses before it (RelativeRule). --quick: 60 epochs, 2 seeds.
 int epochs = Args.Quick ? 60 : 200, seeds = Args.Quick ? 2 : 3;
 var problem = new Network(new Mlp(14, [100, 40], 4), new SyntheticTabular(Separation: Args.Get("separation", 0.5)));
 var optimizers = new Optimizer[] { new Adam(Lr: 1e-3), new Sgd(Lr: 0.01) };
@@ -18,7 +18,7 @@ Plot.Loss(runs, plotEvery: 1, panels: "optimizer", series: "drop_last", title: "
 Console.WriteLine($"optimizer drop_last  spikes/run  at the partial batch  median height  max height  final loss (last epoch mean)  ({seeds} seeds, {epochs} epochs)");
 foreach (var cell in runs.RunRecords.GroupBy(r => (r.Experiment.Optimizer.Name, r.Experiment.Sampler.DropLast)))
 {
-    var spikes = cell.Select(r => (Run: r, Spikes: LossSpikes.Relative(r.Losses))).ToList();
+    var spikes = cell.Select(r => (Run: r, Spikes: new RelativeRule(Window: 32, Factor: 2).Detect(r.Losses))).ToList();
     var all = spikes.SelectMany(s => s.Spikes.Select(p => (Spike: p, s.Run.Experiment.StepsPerEpoch))).ToList();
     int atPartial = cell.Key.DropLast ? 0 : all.Count(p => p.Spike.Step % p.StepsPerEpoch == p.StepsPerEpoch - 1);
     var heights = all.Select(p => p.Spike.Height).Order().ToList();

@@ -110,7 +110,7 @@ public static class ScriptRunner
                     stderr.WriteLine($"esp-script: warning: --{name} {line.Values![name]} was given but " +
                         $"{Path.GetFileName(line.Script)} never read it (no Args.Get(\"{name}\", ...) ran): this run did not use it");
                 long rows = globals.Records.Sum(r => (long)r.StepsTaken);
-                if (globals.Records.Count > 0) new Results(globals.Records).Save(staging, written => progress.Writing(written, rows));
+                if (globals.Records.Count > 0) new Results(globals.Records).Save(staging, written => progress.Writing(written, rows), globals.Spikes);
                 interrupt.Token.ThrowIfCancellationRequested(); // a script that caught the cancellation still stops
                 AtomicFile.WriteText(Path.Combine(staging, "manifest.json"),
                     Manifest.Json(line, script, globals.Records, started, clock.Elapsed.TotalSeconds,

@@ -34,7 +34,21 @@ public sealed class Results
         batchLosses = new(() => BatchLossesTable().ToFrame());
     }
 
-    Table RunsTable() => Build(RunRecords, _ => 1, r => RunSummary(r));
+    Table RunsTable(SpikeRule? spikes = null) => Build(RunRecords, _ => 1, r => spikes is null ? RunSummary(r)
+        : RunSummary(r).Concat([("loss_spikes", _ => spikes.Detect(r.Losses).Count), ("spike_score", _ => spikes.Score(r.Losses))]));
+
+    Table SpikesTable(SpikeRule rule, string column) => Build(RunRecords, r => rule.Detect(r.Column(column)).Count, r =>
+    {
+        var found = rule.Detect(r.Column(column));
+        int s = r.Experiment.StepsPerEpoch;
+        return [("global_step", i => found[i].Step), ("epoch", i => found[i].Step / s), ("step", i => found[i].Step % s),
+                ("height", i => found[i].Height), ("score", i => found[i].Score), ("recovery", i => found[i].Recovery)];
+    });
+
+    /// <summary>Every spike of every run in <paramref name="column"/> (the batch loss by default, or e.g. grad_norm) by
+    /// <paramref name="rule"/>: run, settings, global_step, epoch, step, height (value over the window's mean), score,
+    /// recovery (steps until back within the band; missing when it never came back).</summary>
+    public Frame<int, string> Spikes(SpikeRule rule, string column = "loss") => SpikesTable(rule, column).ToFrame();
 
     Table EpochsTable() => Build(RunRecords, r => r.EpochColumns.Count == 0 ? 0 : r.EpochColumns.Min(c => c.Length), r =>
         r.EpochColumnNames.Select((name, k) => (name, (Func<int, object?>)(i => r.EpochColumns[k][i]))).Prepend(("epoch", i => i)));
@@ -70,11 +84,12 @@ public sealed class Results
     /// <paramref name="folder"/>, each file atomically. steps.csv is written row by row from the runs' arrays
     /// (<paramref name="stepRowsWritten"/> hears every 100 000 rows), never as a frame.
     /// </summary>
-    public void Save(string folder, Action<long>? stepRowsWritten = null)
+    public void Save(string folder, Action<long>? stepRowsWritten = null, SpikeRule? spikes = null)
     {
         StepsCsv.Save(RunRecords, Path.Combine(folder, "steps.csv"), stepRowsWritten);
         // the tables are written without building Deedle frames, which a short script would wait for
-        Csv.Save(RunsTable(), Path.Combine(folder, "runs.csv"));
+        Csv.Save(RunsTable(spikes), Path.Combine(folder, "runs.csv"));
+        if (spikes is not null) Csv.Save(SpikesTable(spikes, "loss"), Path.Combine(folder, "spikes.csv"));
         if (RunRecords.Any(r => r.EpochColumns.Count > 0 && r.EpochColumns.Min(c => c.Length) > 0))
             Csv.Save(EpochsTable(), Path.Combine(folder, "epochs.csv"));
         if (RunRecords.Any(r => r.BatchLosses.Count > 0)) Csv.Save(BatchLossesTable(), Path.Combine(folder, "batch_losses.csv"));
