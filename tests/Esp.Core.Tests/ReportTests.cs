@@ -15,9 +15,9 @@ public sealed class ReportTests
 
         Assert.Equal(1, exploded.Run);
         Assert.True(exploded.Losses.All(double.IsFinite), "finite, so not diverged");
-        Assert.Contains("exploded: the batch loss reached", exploded.Message);
+        Assert.Contains("exploded: the mean batch loss of global steps", exploded.Message);
         Assert.Contains("over 100x its start", exploded.Message);
-        Assert.Contains("at epoch 0, step 91 (global step 91)", exploded.Message); // 1 176 against a start of 7.775
+        Assert.Contains("from epoch 0, step 90", exploded.Message); // steps 90..99: 1 176 at 91, against a start of 7.775
         Assert.Contains(exploded.Message, log.ToString());
         Assert.Equal(["completed", "exploded"], results.Runs.GetColumn<string>("status").Values);
 
@@ -32,10 +32,20 @@ public sealed class ReportTests
     [InlineData(new double[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 50, 99, 101, 5 }, 12)]
     [InlineData(new double[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 50, 99, 100, 5 }, -1)] // 100x is the bound, not past it
     [InlineData(new double[] { 2, 1, 0.5, 0.2 }, -1)]
-    public void Explosion_is_the_first_step_past_100x_the_mean_of_the_first_tenth_of_epoch_0(double[] losses, int step)
+    public void Explosion_is_the_first_window_of_a_tenth_of_an_epoch_whose_mean_passes_100x_the_first(double[] losses, int step)
     {
-        var e = Explosion.Find(losses, stepsPerEpoch: 10); // w = 1: the start is the first loss
+        var e = Explosion.Find(losses, stepsPerEpoch: 10); // w = 1: single steps
         Assert.Equal(step, e?.Step ?? -1);
+    }
+
+    [Fact]
+    public void One_steep_batch_is_a_spike_not_an_explosion()
+    {
+        var losses = Enumerable.Repeat(1.0, 40).ToArray(); // epochs of 20 steps: windows of w = 2
+        losses[9] = 150; // 150x the start, but its window's mean is 75.5x
+        Assert.Null(Explosion.Find(losses, stepsPerEpoch: 20));
+        losses[8] = 150; // a whole window at 150x
+        Assert.Equal(8, Explosion.Find(losses, stepsPerEpoch: 20)?.Step);
     }
 
     [Fact]

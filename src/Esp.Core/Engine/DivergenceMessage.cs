@@ -12,7 +12,8 @@ static class DivergenceMessage
         "The run stopped there; its steps up to that point are kept. Lower the learning rate or raise eps.";
 
     public static string Exploded(int run, Experiment x, Explosion e) =>
-        $"{Run(run, x)} exploded: the batch loss reached {e.Loss:G4}, over {Explosion.Factor:G}x its start ({e.Start:G4}, the mean of the " +
-        $"first tenth of epoch 0), at epoch {e.Step / x.StepsPerEpoch}, step {e.Step % x.StepsPerEpoch} (global step {e.Step}). The run went on " +
+        $"{Run(run, x)} exploded: the mean batch loss of global steps {e.Step}..{e.Step + e.Window - 1} reached {e.Loss:G4}, over " +
+        $"{Explosion.Factor:G}x its start ({e.Start:G4}, the mean of the first {e.Window} steps), from epoch {e.Step / x.StepsPerEpoch}, " +
+        $"step {e.Step % x.StepsPerEpoch}. The run went on " +
         "to the end; group means, metric plots and colour scales leave it out. Lower the learning rate or raise eps or beta2.";
 }

@@ -11,7 +11,9 @@ public sealed record QuadraticData(double[] A, double[] B, double[] C, int[] Dim
         var a = Draw(p.ALow, p.AHigh);
         var b = Draw(p.BLow, p.BHigh);
         var c = Draw(p.CLow, p.CHigh);
-        var dim = Enumerable.Range(0, p.N).Select(_ => rng.NextInt(p.D)).ToArray();
+        // the paper's problem (Rare = 0) draws exactly as before; rare functions own coordinates 0..Rare-1
+        var dim = Enumerable.Range(0, p.N).Select(_ => p.Rare + rng.NextInt(p.D - p.Rare)).ToArray();
+        for (int i = 0; i < p.Rare; i++) (a[i], dim[i]) = (p.RareA, i);
         return new QuadraticData(a, b, c, dim);
     }
 

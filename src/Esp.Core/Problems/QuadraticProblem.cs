@@ -4,6 +4,8 @@ namespace Esp;
 /// The paper's incremental quadratic problem: N functions f_i(x) = a_i (x[d_i] - c_i)^2 + b_i over x in R^D,
 /// a_i ~ U(A), b_i ~ U(B), c_i ~ U(C), d_i uniform in 0..D-1, x starting at X0 in every coordinate.
 /// Defaults are the paper's. The coefficients are drawn from DataSeed, or from the experiment's seed when null.
+/// Rare > 0 adds the spike toy: functions 0..Rare-1 get curvature RareA and a coordinate of their own (0..Rare-1,
+/// which no other function touches), so each such coordinate sees a gradient once an epoch and none in between.
 /// </summary>
 public sealed record QuadraticProblem(
     int N = 10_000,
@@ -13,14 +15,17 @@ public sealed record QuadraticProblem(
     double CLow = -1.0, double CHigh = 1.0,
     double X0 = 3.0,
     Precision Precision = Precision.Float64,
-    int? DataSeed = null) : Problem
+    int? DataSeed = null,
+    int Rare = 0,
+    double RareA = 100) : Problem
 {
     public override int N { get; } = N;
     public override int D { get; } = D;
     public override Precision Precision { get; } = Precision;
 
     public override IEnumerable<(string Column, object Value)> Settings() =>
-        [("n", N), ("d", D), ("precision", Precision == Precision.Float64 ? "float64" : "float32")];
+        new (string, object)[] { ("n", N), ("d", D), ("precision", Precision == Precision.Float64 ? "float64" : "float32") }
+            .Concat(Rare > 0 ? [("rare", (object)Rare), ("rare_a", RareA)] : []);
 
     internal override object BatchKey => (N, D, Precision);
 
@@ -44,6 +49,10 @@ public sealed record QuadraticProblem(
         foreach (var e in Range("B", BLow, BHigh)) yield return e;
         foreach (var e in Range("C", CLow, CHigh)) yield return e;
         foreach (var e in Require.When(ALow < 0, $"QuadraticProblem.ALow must be >= 0 (each f_i must be convex), got {Require.Show(ALow)}: use e.g. 0.5")) yield return e;
+        foreach (var e in Require.When(Rare < 0 || Rare > 0 && (Rare >= D || Rare > N),
+            $"QuadraticProblem.Rare must be in [0, min(N, D - 1)], got {Rare}: use e.g. 10 rare functions, or 0 for the paper's problem")) yield return e;
+        foreach (var e in Require.When(Rare > 0 && !(RareA > 0 && double.IsFinite(RareA)),
+            $"QuadraticProblem.RareA must be a positive finite curvature, got {Require.Show(RareA)}: use e.g. 100")) yield return e;
         foreach (var e in Require.When(!double.IsFinite(X0), $"QuadraticProblem.X0 must be finite, got {Require.Show(X0)}: use e.g. 3")) yield return e;
     }
 
