@@ -212,4 +212,31 @@ public sealed class ExperimentScriptsTests : IDisposable
         Assert.True(MinV(12) < 1e-3 * MinV(0), $"v_0 at beta2 0.9: {MinV(12)}, at 0.999: {MinV(0)}"); // quick: 9.6e-6 vs 160
         Assert.True(Csv(folder, "spikes.csv").RowCount > 0);
     }
+
+    [Fact]
+    public void Spikes_mlp_adams_spikes_fall_mostly_on_the_partial_last_batch_and_drop_last_removes_them()
+    {
+        var folder = RunQuick("spikes_mlp", "steps.csv", "runs.csv", "spikes.csv");
+        var spikes = Csv(folder, "spikes.csv"); // the z-rule the script sets: > 4 sd above the mean of the 100 steps before
+        var adam = Enumerable.Range(0, spikes.RowCount).Where(i => spikes.GetColumn<string>("optimizer").GetAt(i) == "adam").ToList();
+        bool DropLast(int i) => spikes.GetColumn<bool>("drop_last").GetAt(i);
+        var kept = adam.Where(i => !DropLast(i)).ToList();
+        int atPartial = kept.Count(i => spikes.GetColumn<int>("step").GetAt(i) == 31); // 1 000 rows: steps 0..30 of 32, then 8
+        // quick: 9 of Adam's 10 spikes are at the batch of 8; with DropLast none is left (0 against 10)
+        Assert.True(2 * atPartial > kept.Count, $"{atPartial} of {kept.Count} at the partial batch");
+        Assert.True(adam.Count(DropLast) < kept.Count, $"{adam.Count(DropLast)} with DropLast against {kept.Count}");
+    }
+
+    [Fact]
+    public void Spam_fmnist_trains_adam_adamw_and_spam_at_a_high_learning_rate_and_counts_their_spikes()
+    {
+        var folder = RunQuick("spam_fmnist", "steps.csv", "runs.csv", "epochs.csv", "spikes.csv");
+        var runs = Csv(folder, "runs.csv");
+        Assert.Equal(["adam", "adam", "adamw", "adamw", "spam", "spam"], runs.GetColumn<string>("optimizer").Values);
+        Assert.All(runs.GetColumn<double>("loss_spikes").Values, v => Assert.True(v >= 0));
+        var epochs = Csv(folder, "epochs.csv");
+        var last = Enumerable.Range(0, epochs.RowCount).Where(i => epochs.GetColumn<int>("epoch").GetAt(i) == 3).ToList();
+        Assert.Equal(6, last.Count);
+        Assert.All(last, i => Assert.True(epochs.GetColumn<double>("val_accuracy").GetAt(i) > 0.5)); // all three learn
+    }
 }
