@@ -119,4 +119,22 @@ public sealed class SpamTests
         Assert.NotEqual(Engine.Run(x).RunRecords[0].Losses, clippedRun.Losses);
         Assert.Equal(0.01, Engine.Run(x with { Optimizer = new Adam(ClipGradNorm: 0.01) }).Runs.GetColumn<double>("clip_grad_norm").GetAt(0));
     }
+
+    [Fact]
+    public void The_gradient_spike_probe_counts_what_spam_clips_and_is_refused_without_a_second_moment()
+    {
+        // SPAM clips exactly the coordinates where g^2 > theta v, the probe's rule, from step ClipAfter + 1 on.
+        var spam = new Spam(Lr: 0.01, Theta: 50, ClipAfter: 5, DeltaT: 1000);
+        var x = new Experiment(new QuadraticProblem(N: 200, D: 50, Rare: 5, RareA: 1000), spam, Sampler.Shuffle, Epochs: 6, BatchSize: 10,
+            Probes: new Probes(GradientSpikeTheta: 50));
+        var r = Engine.Run(x).RunRecords[0];
+        var probe = r.Column("grad_spikes").Skip(5).ToArray();
+        Assert.Equal(r.Column("spam_clipped").Skip(5), probe);
+        Assert.True(probe.Sum() > 0, "the case must have spikes");
+
+        var sgd = Assert.Throws<InvalidExperimentException>(() => Engine.Run(x with { Optimizer = new Sgd() }));
+        Assert.Contains("Probes.GradientSpikeTheta compares g^2 with the optimizer's second moment v, and Sgd has none", sgd.Message);
+        var zero = Assert.Throws<InvalidExperimentException>(() => Engine.Run(x with { Probes = new Probes(GradientSpikeTheta: 0) }));
+        Assert.Contains("Probes.GradientSpikeTheta must be a positive threshold, got 0", zero.Message);
+    }
 }

@@ -45,6 +45,10 @@ public sealed record Experiment(
             yield return $"Probes.TrackedBatch must be in [1, {StepsPerEpoch}] (batches per epoch), got {b}: use e.g. {StepsPerEpoch} for the epoch's last batch";
         foreach (var i in p.Coordinates.Where(i => i < 0 || i >= Problem.D))
             yield return $"Probes.Coordinates must be in [0, D = {Problem.D}), got {i}: pick coordinates of x that exist";
+        if (p.GradientSpikeTheta is double theta && !(theta > 0))
+            yield return $"Probes.GradientSpikeTheta must be a positive threshold, got {Require.Show(theta)}: use e.g. 5000 (SPAM's)";
+        if (p.GradientSpikeTheta is not null && Optimizer is not (Adam or AdamW or RmsProp or Spam))
+            yield return $"Probes.GradientSpikeTheta compares g^2 with the optimizer's second moment v, and {Optimizer.GetType().Name} has none: use Adam, AdamW, RmsProp or Spam, or leave it null";
         foreach (var e in p.BatchLossesAtEpochStart.Where(e => e < 0 || e >= Epochs))
             yield return $"Probes.BatchLossesAtEpochStart must list epochs in [0, {Epochs}), got {e}: epochs are numbered from 0";
     }

@@ -8,7 +8,9 @@ namespace Esp;
 /// grad l^b_t with g_t, m_t and dtheta_t (g_dot_tracked, m_dot_tracked, step_dot_tracked).
 /// Coordinates adds m_i and v_i columns. BatchLossesAtEpochStart lists (0-based) epochs at whose start
 /// the loss of every batch of that epoch is evaluated (paper figure 10b). EpochEndFullLoss records the
-/// full-dataset loss after each epoch.
+/// full-dataset loss after each epoch. GradientSpikeTheta = theta adds grad_spikes: the fraction of coordinates whose
+/// gradient is a spike by SPAM's rule, g^2 > theta v (v, the optimizer's second moment, before the step); it needs an
+/// optimizer with a second moment (Adam, AdamW, RmsProp, Spam).
 /// </summary>
 public sealed record Probes(
     bool GradNorm = false,
@@ -17,7 +19,8 @@ public sealed record Probes(
     int? TrackedBatch = null,
     ValueList<int> Coordinates = default,
     ValueList<int> BatchLossesAtEpochStart = default,
-    bool EpochEndFullLoss = false)
+    bool EpochEndFullLoss = false,
+    double? GradientSpikeTheta = null)
 {
     public static readonly Probes None = new();
 

@@ -6,7 +6,7 @@ sealed class StepColumns
     readonly List<string> names = [];
     public IReadOnlyList<string> Names => names;
 
-    public int Loss, Lr, GradNorm = -1, MNorm = -1, VNorm = -1, StepNorm = -1;
+    public int Loss, Lr, GradNorm = -1, MNorm = -1, VNorm = -1, StepNorm = -1, GradSpikes = -1;
     public int TrackedBefore = -1, TrackedAfter = -1, GDotTracked = -1, MDotTracked = -1, StepDotTracked = -1;
     public int[] MCoordinate = [], VCoordinate = [], Reported = [];
 
@@ -27,6 +27,7 @@ sealed class StepColumns
         if (p.GradNorm) c.GradNorm = c.Add("grad_norm");
         if (p.MomentNorms) (c.MNorm, c.VNorm) = (c.Add("m_norm"), c.Add("v_norm"));
         if (p.StepNorm) c.StepNorm = c.Add("step_norm");
+        if (p.GradientSpikeTheta is not null) c.GradSpikes = c.Add("grad_spikes");
         if (p.TrackedBatch is not null)
         {
             c.TrackedBefore = c.Add("tracked_loss_before");

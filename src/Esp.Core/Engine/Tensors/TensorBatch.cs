@@ -105,6 +105,9 @@ sealed class TensorBatch
         var (loss, grad) = data.Batch(s).LossAndGrad(theta, training: true);
         var tracked = probes.TrackedBatch is int tb ? data.Batch(tb - 1) : null;
         var trackedGrad = tracked?.LossAndGrad(theta, training: false);
+        if (probes.GradientSpikeTheta is double spikeTheta && state.V is { } v0) // v before this step's update
+            using (var k = new Scalars())
+                Record(columns.GradSpikes, grad.mul(grad).gt(v0.mul(k[spikeTheta])).to_type(ScalarType.Float64).mean([1]));
         var delta = state.Step(grad, theta, lr);
         using (var k = new Scalars()) theta.add_(delta, alpha: k[1]);
 
