@@ -31,6 +31,9 @@ public sealed class ResultsFolder : IDisposable
     {
         var full = Normalize(System.IO.Path.GetFullPath(folder, workingDirectory));
         if (Refusal(folder, full, Normalize(workingDirectory)) is string why) return (null, why);
+        if (LockedAncestor(full) is string locked)
+            return (null, $"--out {folder}: {full} is inside {locked}, which another esp-script is writing now (its results will replace " +
+                "that folder whole): wait for it to finish, or give this run a folder outside it");
         var parent = System.IO.Path.GetDirectoryName(full)!;
         var created = Directory.Exists(parent) ? null : parent;
         try
@@ -51,6 +54,28 @@ public sealed class ResultsFolder : IDisposable
         {
             return (null, $"--out {folder}: cannot write beside {full} ({e.Message.TrimEnd('.')}): choose a folder you can write to");
         }
+    }
+
+    /// <summary>Why the folder must not be replaced now, though it could be when claimed: someone put a file of their
+    /// own in it while the script ran. Null when it may be replaced.</summary>
+    public string? ChangedSinceClaim()
+    {
+        if (Refusal(Path, Path, "/") is not string why) return null;
+        var prefix = $"--out {Path}: {Path} ";
+        return $"{Path} changed while the script ran: it {(why.StartsWith(prefix, StringComparison.Ordinal) ? why[prefix.Length..] : why)}";
+    }
+
+    /// <summary>An ancestor folder of <paramref name="full"/> that another esp-script holds the lock of, or null.</summary>
+    static string? LockedAncestor(string full)
+    {
+        for (var dir = System.IO.Path.GetDirectoryName(full); dir is not null && System.IO.Path.GetDirectoryName(dir) is string parent; dir = parent)
+        {
+            var lockPath = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(dir)}.esp-lock");
+            if (!File.Exists(lockPath)) continue;
+            try { using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) { return dir; }
+        }
+        return null;
     }
 
     static string? Refusal(string given, string full, string cwd)

@@ -22,7 +22,13 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
     /// Set it to have loss spikes counted: runs.csv gains loss_spikes and spike_score (the % of steps flagged) and
     /// spikes.csv lists every spike, e.g. <c>Spikes = new ZScoreRule(Window: 100, K: 7);</c>. Null: no spike columns.
     /// </summary>
-    public SpikeRule? Spikes { get; set; }
+    public SpikeRule? Spikes
+    {
+        get => spikes;
+        set => spikes = value?.Errors().ToList() is { Count: > 0 } errors ? throw new InvalidExperimentException(errors) : value;
+    }
+
+    SpikeRule? spikes;
 
     /// <summary>Every run of every Run call so far (the host saves them as steps.csv and runs.csv).</summary>
     public IReadOnlyList<RunRecord> Records => records;
@@ -31,7 +37,6 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
     public Results Run(IEnumerable<Experiment> experiments)
     {
         var grid = experiments.ToList();
-        if (Spikes?.Errors().ToList() is { Count: > 0 } spikeErrors) throw new InvalidExperimentException(spikeErrors);
         Experiment.ValidateAll(grid); // before the progress display starts
         progress.Start(grid);
         Results results;

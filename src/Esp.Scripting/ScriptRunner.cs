@@ -92,9 +92,10 @@ public static class ScriptRunner
 
         var output = folder.Path;
         var clock = Stopwatch.StartNew();
+        Func<int> finished = () => 0; // runs that had finished when the script stopped
         try
         {
-            AtomicFile.WriteFolder(output, staging =>
+            AtomicFile.WriteFolder(output, recheck: folder.ChangedSinceClaim, fill: staging =>
             {
                 interrupt.OnForcedExit(() => Directory.Delete(staging, recursive: true));
                 OutputFolder.Current = staging;
@@ -102,6 +103,7 @@ public static class ScriptRunner
                 var progress = new Progress(stderr, liveProgress);
                 var globals = new ScriptGlobals(arguments, progress, interrupt.Token,
                     EngineOptions.Default with { CheckpointFolder = line.CheckpointFolder, Resume = line.Resume });
+                finished = () => globals.Records.Count;
                 var previousOut = Console.Out;
                 Console.SetOut(stdout); // scripts print with Console.WriteLine
                 try { script.Run(globals).GetAwaiter().GetResult(); }
@@ -120,7 +122,8 @@ public static class ScriptRunner
         catch (InvalidExperimentException e)
         {
             stderr.WriteLine($"esp-script: {e.Message}");
-            stderr.WriteLine("esp-script: nothing ran; no results were written");
+            stderr.WriteLine(finished() == 0 ? "esp-script: nothing ran; no results were written"
+                : $"esp-script: {finished()} runs of earlier Run calls had finished; the script stopped at this one and no results were written");
             return new Outcome(InvalidDescription, script, null);
         }
         catch (Exception e) when (interrupt.Signal is not null && IsCancellation(e))

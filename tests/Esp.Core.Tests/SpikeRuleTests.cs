@@ -62,6 +62,16 @@ public sealed class SpikeRuleTests
         Assert.Equal(100.0 * 3 / 1000, new ZScoreRule(Window: 50).Score(series), 12);
     }
 
+    [Fact]
+    public void One_huge_value_does_not_leave_the_window_statistics_wrong_after_it_has_passed()
+    {
+        // An exploded step (1e7) among losses near 1e-3: the sliding sums would keep its rounding error for good.
+        var series = Smooth(2000, 3).Select(v => v * 1e-3).ToArray();
+        series[100] = 1e7;
+        var spikes = new ZScoreRule(Window: 100, K: 7).Detect(series);
+        Assert.Equal([100], spikes.Select(s => s.Step));
+    }
+
     [Theory]
     [InlineData(1, 7, "ZScoreRule.Window must be >= 2 steps (a standard deviation needs two), got 1")]
     [InlineData(100, 0, "ZScoreRule.K must be a positive number of standard deviations, got 0")]

@@ -94,6 +94,40 @@ public sealed class OutFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_file_put_into_the_results_folder_while_the_script_runs_is_kept_and_the_new_results_go_beside_it()
+    {
+        var outFolder = Path.Combine(scratch.Folder, "results", "busy");
+        var script = scratch.Write("busy.csx", Small);
+        Assert.Equal(0, scratch.Run(script, outFolder).Code);
+        var previous = File.ReadAllText(Path.Combine(outFolder, "steps.csv"));
+        // the user saves notes into the folder while the script runs (here: the script does it for them)
+        scratch.Write("busy.csx", Small + $"\nFile.WriteAllText(@\"{Path.Combine(outFolder, "notes.md")}\", \"mine\");\n");
+
+        var (code, _, err, _) = scratch.Run(script, outFolder);
+
+        Assert.Equal(ScriptRunner.RuntimeError, code);
+        Assert.Contains($"{outFolder} changed while the script ran", err);
+        Assert.Contains("nothing was replaced, the new results are in", err);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(outFolder, "notes.md")));
+        Assert.Equal(previous, File.ReadAllText(Path.Combine(outFolder, "steps.csv")));
+        var kept = Assert.Single(Directory.GetDirectories(Path.GetDirectoryName(outFolder)!, "busy.new-*"));
+        Assert.True(File.Exists(Path.Combine(kept, "steps.csv")));
+    }
+
+    [Fact]
+    public void A_folder_inside_one_another_script_is_writing_is_refused()
+    {
+        var outer = Path.Combine(scratch.Folder, "results", "outer");
+        var (first, _) = ResultsFolder.Claim(outer, scratch.Folder);
+        using (first)
+        {
+            var (inner, refusal) = ResultsFolder.Claim(Path.Combine(outer, "sub"), scratch.Folder);
+            Assert.Null(inner);
+            Assert.Contains($"is inside {outer}, which another esp-script is writing now", refusal);
+        }
+    }
+
+    [Fact]
     public void A_second_script_writing_the_same_folder_is_refused_while_the_first_holds_it()
     {
         var outFolder = Path.Combine(scratch.Folder, "results", "shared");

@@ -50,8 +50,19 @@ public abstract record SpikeRule(int Window)
             double delta = series[t] - mean;
             mean += delta / n;
             m2 += delta * (series[t] - mean);
+            if (t >= Window - 1 && (t % Window == 0 || m2 < 0)) (mean, m2) = Exact(series, t + 1 - Window, Window);
         }
         return spikes;
+    }
+
+    /// <summary>The mean and sum of squared deviations of series[from..from+count), computed afresh: the sliding update
+    /// keeps the rounding error a huge value (an exploded step) leaves, so it is reset once a window.</summary>
+    static (double Mean, double M2) Exact(IReadOnlyList<double> series, int from, int count)
+    {
+        double mean = 0, m2 = 0;
+        for (int i = from; i < from + count; i++) mean += series[i] / count;
+        for (int i = from; i < from + count; i++) m2 += (series[i] - mean) * (series[i] - mean);
+        return (mean, m2);
     }
 
     /// <summary>The spike score: the percentage of steps (after the first window) that are spikes, as OLMo reports it.</summary>

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace Esp;
@@ -11,13 +11,16 @@ namespace Esp;
 /// </summary>
 public sealed record CsvDataset(string Path, string LabelColumn = "label", double ValidationFraction = 0.2, int SplitSeed = 0) : Dataset
 {
-    static readonly ConcurrentDictionary<(string, DateTime), Lazy<Parsed>> cache = new();
+    // Read once per description (this record instance): a file changed or removed while a grid runs cannot change
+    // N, the schedule or the labels of runs already described; the split is made once too, so runs share its arrays.
+    static readonly ConditionalWeakTable<CsvDataset, Parsed> contents = new();
+    static readonly ConditionalWeakTable<CsvDataset, LabelledData> splits = new();
 
     sealed record Parsed(float[] X, long[] Y, int Features, int Classes, string? Error);
 
-    Parsed Content => !File.Exists(Path)
+    Parsed Content => contents.GetValue(this, _ => !File.Exists(Path)
         ? new Parsed([], [], 0, 0, $"CsvDataset.Path: {System.IO.Path.GetFullPath(Path)} not found: give the path of a CSV file with a header and a \"{LabelColumn}\" column")
-        : cache.GetOrAdd((System.IO.Path.GetFullPath(Path), File.GetLastWriteTimeUtc(Path)), _ => new Lazy<Parsed>(Parse)).Value;
+        : Parse());
 
     int Validation(int rows) => (int)Math.Round(rows * ValidationFraction);
 
@@ -35,7 +38,9 @@ public sealed record CsvDataset(string Path, string LabelColumn = "label", doubl
         else if (TrainExamples < 1) yield return $"CsvDataset: {Path} leaves no training rows ({Content.Y.Length} rows, ValidationFraction {Require.Show(ValidationFraction)}): add rows or lower ValidationFraction";
     }
 
-    internal override LabelledData Load(int seed)
+    internal override LabelledData Load(int seed) => splits.GetValue(this, _ => Split());
+
+    LabelledData Split()
     {
         var content = Content;
         int rows = content.Y.Length, held = Validation(rows), f = content.Features;

@@ -24,9 +24,15 @@ public sealed record SyntheticTabular(int TrainExamples = 1000, int ValidationEx
         foreach (var e in Require.Positive("SyntheticTabular.Separation", Separation, "use e.g. 1")) yield return e;
     }
 
-    internal override LabelledData Load(int seed)
+    // Drawn once per (description, seed) in a process, so runs of a grid that share them share the arrays and their
+    // device tensors (DeviceData) instead of each uploading a copy.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(SyntheticTabular, int), Lazy<LabelledData>> drawn = new();
+
+    internal override LabelledData Load(int seed) => drawn.GetOrAdd((this, DataSeed ?? seed), key => new Lazy<LabelledData>(() => Draw(key.Item2))).Value;
+
+    LabelledData Draw(int seed)
     {
-        var rng = Rng.For(DataSeed ?? seed, "data");
+        var rng = Rng.For(seed, "data");
         var means = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, Features).Select(_ => Separation * Normal(rng)).ToArray()).ToArray();
         (float[], long[]) Draw(int count)
         {

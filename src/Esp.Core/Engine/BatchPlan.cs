@@ -82,7 +82,8 @@ static class BatchPlan
             yield return $"experiment {index}: Experiment.From needs the parent's checkpoints: set EngineOptions.CheckpointEvery (and run the parent with it first)";
         else if (!File.Exists(new Checkpoint(options.CheckpointFolder!, [(0, branch.Parent)]).PathOf(branch.AfterEpoch)))
             yield return $"experiment {index}: Experiment.From: no checkpoint of the parent after epoch {branch.AfterEpoch} in {options.CheckpointFolder}: " +
-                $"run the parent first (an earlier Run call) with EngineOptions.CheckpointEvery dividing {branch.AfterEpoch}";
+                $"run the parent first (an earlier Run call) with EngineOptions.CheckpointEvery dividing {branch.AfterEpoch}, and alone " +
+                "(a network always is; a quadratic run shares a batch unless EngineOptions.RunsPerBatch = 1)";
     }
 
     static IEnumerable<string> BackendErrors(Experiment x, int index, EngineOptions options)

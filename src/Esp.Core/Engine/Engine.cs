@@ -61,14 +61,20 @@ public static class Engine
         }
         return new Results(records);
 
-        void RunSideBySide(IReadOnlyList<RunBatch> single, int threads) => Parallelism.ForEach(single.Count, threads, cancel, k =>
+        void RunSideBySide(IReadOnlyList<RunBatch> single, int threads)
         {
-            int i = single[k].Indices[0];
-            int before = torch.get_num_threads();
-            torch.set_num_threads(1); // per worker: libtorch's intra-op thread count is per calling thread
-            try { Done(i, TensorBatch.Execute([(firstRun + i, grid[i])], Log, cancel, options, EpochDone)[0]); }
+            int before = torch.get_num_threads(); // read once: workers set 1 for themselves (OpenMP's count is per thread)
+            try
+            {
+                Parallelism.ForEach(single.Count, threads, cancel, k =>
+                {
+                    int i = single[k].Indices[0];
+                    torch.set_num_threads(1);
+                    Done(i, TensorBatch.Execute([(firstRun + i, grid[i])], Log, cancel, options, EpochDone)[0]);
+                });
+            }
             finally { torch.set_num_threads(before); }
-        });
+        }
     }
 
     public static Results Run(params Experiment[] experiments) => Run((IEnumerable<Experiment>)experiments);

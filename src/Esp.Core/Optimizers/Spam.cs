@@ -22,11 +22,11 @@ public sealed record Spam(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 0
     public override IEnumerable<string> Errors() => LrErrors()
         .Concat(Require.InRange("Spam.Beta1", Beta1, 0, 1, false, "use e.g. 0.9"))
         .Concat(Require.InRange("Spam.Beta2", Beta2, 0, 1, false, "use e.g. 0.999"))
-        .Concat(Require.NonNegative("Spam.Eps", Eps, "use e.g. 1e-6"))
+        .Concat(Require.Positive("Spam.Eps", Eps, "use e.g. 1e-6 (0 divides 0 by 0 where a gradient is exactly 0)"))
         .Concat(Require.Positive("Spam.Theta", Theta == double.PositiveInfinity ? 1 : Theta, "use e.g. 5000, or double.PositiveInfinity for no clipping"))
         .Concat(Require.When(DeltaT < 1, $"Spam.DeltaT must be >= 1 step, got {DeltaT}: use e.g. 500, or int.MaxValue for no reset"))
         .Concat(Require.When(WarmupSteps < 0, $"Spam.WarmupSteps must be >= 0, got {WarmupSteps}: use e.g. 150"))
-        .Concat(Require.When(ClipAfter < 0, $"Spam.ClipAfter must be >= 0, got {ClipAfter}: use e.g. 20"))
+        .Concat(Require.When(ClipAfter < 1, $"Spam.ClipAfter must be >= 1 step, got {ClipAfter}: use e.g. 20 (at step 1 v is 0, so every gradient would be clipped to 0)"))
         .Concat(Require.NonNegative("Spam.WeightDecay", WeightDecay, "use 0 or a small value"));
 
     public override IEnumerable<(string, object)> Settings() =>

@@ -101,13 +101,13 @@ public static class Plot
         return new Figure(title ?? $"{metric} against {x}", [chart]);
     }
 
-    /// <summary>An epoch-end column (full_loss, a network's val_loss or val_accuracy) against the epoch (1 = after the
-    /// first), one curve per run, named by <paramref name="series"/> and the run.</summary>
+    /// <summary>An epoch-end column (full_loss, a network's val_loss or val_accuracy) against the epoch it ended (0-based,
+    /// as epochs.csv), one curve per run, named by <paramref name="series"/> and the run.</summary>
     public static Figure Epochs(Results results, string column, string? series = null, string? title = null) =>
         Charts.Lines(title ?? $"{column} after each epoch", "epoch", column, results.RunRecords
             .Where(r => r.EpochColumnNames.Contains(column))
             .Select(r => new Curve($"{(series is null ? "" : $"{series} = {r.Setting(series)} ")}(run {r.Run}){StatusNote(r)}",
-                r.EpochColumn(column).Select((_, e) => e + 1.0).ToArray(), r.EpochColumn(column), Markers: true)));
+                r.EpochColumn(column).Select((_, e) => (double)e).ToArray(), r.EpochColumn(column), Markers: true)));
 
     static Scatter Trace(RunRecord r, string column, int plotEvery, (int First, int Last)? epochs, string name, int colour)
     {

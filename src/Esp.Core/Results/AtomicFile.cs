@@ -31,9 +31,11 @@ public static class AtomicFile
 
     /// <summary>
     /// Fills a fresh staging folder with <paramref name="fill"/> and only then puts it at <paramref name="folder"/>,
-    /// replacing what was there. If <paramref name="fill"/> throws, <paramref name="folder"/> is left untouched.
+    /// replacing what was there. If <paramref name="fill"/> throws, <paramref name="folder"/> is left untouched. Just
+    /// before the swap <paramref name="recheck"/> may say why the folder must not be replaced after all (someone put
+    /// a file there meanwhile): then nothing is replaced, the new content is kept beside it, and an IOException says where.
     /// </summary>
-    public static void WriteFolder(string folder, Action<string> fill)
+    public static void WriteFolder(string folder, Action<string> fill, Func<string?>? recheck = null)
     {
         var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
         var parent = Path.GetDirectoryName(full)!;
@@ -45,6 +47,12 @@ public static class AtomicFile
         try
         {
             fill(staging);
+            if (recheck?.Invoke() is string why)
+            {
+                var kept = $"{full}.new-{DateTime.Now:yyyyMMdd-HHmmss}";
+                Directory.Move(staging, kept);
+                throw new IOException($"{why}; nothing was replaced, the new results are in {kept}");
+            }
             bool hadOld = Directory.Exists(full);
             if (hadOld) Directory.Move(full, old);
             try { Directory.Move(staging, full); }

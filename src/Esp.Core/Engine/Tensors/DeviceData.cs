@@ -11,7 +11,7 @@ namespace Esp;
 /// </summary>
 static class DeviceData
 {
-    static readonly ConditionalWeakTable<Array, ConcurrentDictionary<(string, ScalarType), Tensor>> tensors = new();
+    static readonly ConditionalWeakTable<Array, ConcurrentDictionary<(string, ScalarType), Lazy<Tensor>>> tensors = new();
 
     /// <summary>Row-major <paramref name="values"/> as [rows, columns] of <paramref name="type"/> on <paramref name="device"/>.</summary>
     public static Tensor Of(float[] values, long rows, long columns, Device device, ScalarType type) =>
@@ -21,9 +21,9 @@ static class DeviceData
         For(labels, device, ScalarType.Int64, () => tensor(labels, device: device));
 
     static Tensor For(Array values, Device device, ScalarType type, Func<Tensor> make) =>
-        tensors.GetOrCreateValue(values).GetOrAdd((device.ToString(), type), _ =>
+        tensors.GetOrCreateValue(values).GetOrAdd((device.ToString(), type), _ => new Lazy<Tensor>(() =>
         {
             using var scope = NewDisposeScope();
             return make().DetachFromDisposeScope();
-        });
+        })).Value; // Lazy: two runs starting together make the tensor once
 }
