@@ -14,7 +14,7 @@ static void PrintSpikes(IEnumerable<IGrouping<string, RunRecord>> groups, SpikeR
     {
         var found = g.Select(r => (Run: r, Spikes: rule.Detect(r.Losses))).ToList();
         int all = found.Sum(f => f.Spikes.Count);
-        int partial = found.Sum(f => f.Run.Experiment.Sampler.DropLast || f.Run.Experiment.Problem.N % f.Run.Experiment.BatchSize == 0 ? 0
+        int partial = found.Sum(f => f.Run.Experiment.Sampler.DropLast || int.Parse(f.Run.Setting("n")!) % f.Run.Experiment.BatchSize == 0 ? 0
             : f.Spikes.Count(s => s.Step % f.Run.Experiment.StepsPerEpoch == f.Run.Experiment.StepsPerEpoch - 1));
         Console.WriteLine($"{g.Key,-28} {Spread(found.Select(f => (double)f.Spikes.Count))} {$"{partial} of {all}",-20} " +
                           $"{Spread(found.Select(f => f.Spikes.Count > 0 ? f.Spikes.Max(s => s.Height) : 1.0))} " +

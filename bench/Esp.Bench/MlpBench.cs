@@ -63,7 +63,7 @@ static class MlpBench
         var (images, labels) = (tensor(loaded.TrainX, [loaded.TrainCount, 784]), tensor(loaded.TrainY));
         var net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10));
         var optimizer = optim.Adam(net.parameters(), 1e-3);
-        var batches = new SampleOrder(x.Sampler, x.Problem.N, x.BatchSize, Rng.For(x.Seed, "sampler")).NextEpoch(0);
+        var batches = new SampleOrder(x.Sampler, x.Problem.Examples, x.BatchSize, Rng.For(x.Seed, "sampler")).NextEpoch(0);
         var clock = Stopwatch.StartNew();
         foreach (var batch in batches)
         {

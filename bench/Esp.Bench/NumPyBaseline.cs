@@ -36,7 +36,7 @@ static class NumPyBaseline
         {
             var problem = (QuadraticProblem)x.Problem;
             var data = QuadraticData.Draw(problem, x.Seed);
-            var order = new SampleOrder(x.Sampler, x.Problem.N, x.BatchSize, Rng.For(x.Seed, "sampler"));
+            var order = new SampleOrder(x.Sampler, x.Problem.Examples, x.BatchSize, Rng.For(x.Seed, "sampler"));
             var batches = Enumerable.Range(0, x.Epochs).SelectMany(order.NextEpoch).ToArray();
             void Write<T>(string name, IEnumerable<T> values) where T : unmanaged =>
                 File.WriteAllBytes(Path.Combine(folder, name + ".bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.ToArray().AsSpan()).ToArray());
@@ -45,7 +45,7 @@ static class NumPyBaseline
             var adam = (Adam)x.Optimizer;
             File.WriteAllText(Path.Combine(folder, "meta.json"), JsonSerializer.Serialize(new
             {
-                d = x.Problem.D, x0 = problem.X0, lr = adam.Lr, beta1 = adam.Beta1, beta2 = adam.Beta2, eps = adam.Eps,
+                d = x.Problem.Parameters, x0 = problem.X0, lr = adam.Lr, beta1 = adam.Beta1, beta2 = adam.Beta2, eps = adam.Eps,
                 batch_sizes = batches.Select(batch => batch.Length),
             }));
             var (code, _, error) = Exec($"\"{Script}\" replay \"{folder}\"");

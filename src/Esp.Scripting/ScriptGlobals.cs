@@ -47,4 +47,24 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
     }
 
     public Results Run(params Experiment[] experiments) => Run((IEnumerable<Experiment>)experiments);
+
+    readonly List<ClaimResult> claims = [];
+
+    /// <summary>Every claim checked so far (the host saves them as claims.csv, and plots each counterexample).</summary>
+    public IReadOnlyList<ClaimResult> ClaimResults => claims;
+
+    /// <summary>
+    /// Checks a claim over its generated cases (batched through the engine) and prints one line: HOLDS, or FAILS with
+    /// the counterexample shrunk to its simplest form, its description and metrics. Its runs join the results.
+    /// </summary>
+    public ClaimResult Check(Claim claim)
+    {
+        progress.Log.WriteLine($"esp-script: checking \"{claim.Name}\" on {claim.Cases} cases");
+        var result = Claims.Check(claim, EngineOptions with { Resume = false, CheckpointEvery = null }, progress.Log);
+        claims.Add(result);
+        Console.WriteLine(result);
+        if (result.Counterexample is { } runs)
+            records.AddRange(runs.Select((r, k) => r with { Run = records.Count + k }));
+        return result;
+    }
 }

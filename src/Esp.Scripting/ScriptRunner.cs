@@ -113,6 +113,7 @@ public static class ScriptRunner
                         $"{Path.GetFileName(line.Script)} never read it (no Args.Get(\"{name}\", ...) ran): this run did not use it");
                 long rows = globals.Records.Sum(r => (long)r.StepsTaken);
                 if (globals.Records.Count > 0) new Results(globals.Records).Save(staging, written => progress.Writing(written, rows), globals.Spikes);
+                if (globals.ClaimResults.Count > 0) ClaimsFile.Save(globals.ClaimResults, staging);
                 interrupt.Token.ThrowIfCancellationRequested(); // a script that caught the cancellation still stops
                 AtomicFile.WriteText(Path.Combine(staging, "manifest.json"),
                     Manifest.Json(line, script, globals.Records, started, clock.Elapsed.TotalSeconds,

@@ -1,10 +1,7 @@
-using FsCheck;
-using FsCheck.Fluent;
-using FsCheck.Xunit;
-
 /// <summary>
-/// FsCheck properties of the ESP on generated quadratic problems in the paper's regime: 100 steps per
-/// epoch (so w = 10 as in the paper), batch 10-20 (N = D = 1000-2000), 10 epochs, random seeds.
+/// The paper's claims about the ESP as properties over generated quadratic problems in its regime (100 steps per
+/// epoch, so w = 10 as in the paper; batch 10-20, N = D = 100 x batch; 10 epochs; random seeds), written with the
+/// same generators and claim runner a script uses (Gens, Claim, Claims.Check: experiments/claims.csx).
 ///
 /// Thresholds come from 40 generated problems measured before writing these tests (batch 10-30,
 /// beta2 drawn from [0.8, 0.999), Adam lr 0.06):
@@ -21,50 +18,38 @@ using FsCheck.Xunit;
 /// </summary>
 public class EspPropertyTests
 {
-    public sealed record Case(int BatchSize, int Seed, double Beta2)
+    const int Cases = 30;
+
+    static EspMetrics M(RunRecord r) => EspMetrics.Of(r.Losses, r.Experiment.StepsPerEpoch);
+
+    static bool NoSawtooth(RunRecord r)
     {
-        public Experiment With(Sampler sampler, double? beta2 = null) => new(
-            new QuadraticProblem(N: 100 * BatchSize, D: 100 * BatchSize), new Adam(Beta2: beta2 ?? Beta2),
-            sampler, Epochs: 10, BatchSize: BatchSize, Seed: Seed);
+        var m = M(r);
+        return Math.Min(m.SawtoothIndex, m.RiseIndex) < 0.2 && Math.Abs(m.SawtoothIndex) < 0.45 && Math.Abs(m.RiseIndex) < 0.45;
     }
 
-    static Arbitrary<Case> Cases() =>
-        (from batch in Gen.Choose(10, 20)
-         from seed in Gen.Choose(0, 100_000)
-         from beta2 in Gen.Choose(800, 998)
-         select new Case(batch, seed, beta2 / 1000.0)).ToArbitrary();
-
-    static EspMetrics Metrics(Experiment x) => Engine.Run(x).Metrics(0);
-
-    static bool NoSawtooth(EspMetrics m) =>
-        Math.Min(m.SawtoothIndex, m.RiseIndex) < 0.2 && Math.Abs(m.SawtoothIndex) < 0.45 && Math.Abs(m.RiseIndex) < 0.45;
-
-    [Property(MaxTest = 8)]
-    public Property No_shuffle_means_no_sawtooth() => Prop.ForAll(Cases(), c =>
+    static void AssertHolds(Claim claim)
     {
-        var m = Metrics(c.With(Sampler.Sequential));
-        return NoSawtooth(m).Label($"sequential {c}: {m}");
-    });
+        var result = Claims.Check(claim);
+        Assert.True(result.Holds, result.ToString());
+        Assert.Equal(claim.Cases, result.Passed);
+    }
 
-    [Property(MaxTest = 8)]
-    public Property Sampling_with_replacement_means_no_sawtooth() => Prop.ForAll(Cases(), c =>
-    {
-        var m = Metrics(c.With(Sampler.WithReplacement));
-        return NoSawtooth(m).Label($"with replacement {c}: {m}");
-    });
+    [Fact]
+    public void No_shuffle_means_no_sawtooth() => AssertHolds(Claim.Of("no shuffle => no sawtooth",
+        Gens.Quadratic(Gens.Adam(beta2: (0.8, 0.998)), Gens.Samplers(Sampler.Sequential)), NoSawtooth, Cases, seed: 1));
 
-    [Property(MaxTest = 8)]
-    public Property Shuffle_with_beta2_0_8_saws() => Prop.ForAll(Cases(), c =>
-    {
-        var m = Metrics(c.With(Sampler.Shuffle, beta2: 0.8));
-        return (m.SawtoothIndex > 0.2 && m.RiseIndex > 0.2).Label($"shuffle beta2 0.8 {c}: {m}");
-    });
+    [Fact]
+    public void Sampling_with_replacement_means_no_sawtooth() => AssertHolds(Claim.Of("with replacement => no sawtooth",
+        Gens.Quadratic(Gens.Adam(beta2: (0.8, 0.998)), Gens.Samplers(Sampler.WithReplacement)), NoSawtooth, Cases, seed: 2));
 
-    [Property(MaxTest = 6)]
-    public Property Reversing_swings_wider_than_shuffling() => Prop.ForAll(Cases(), c =>
-    {
-        var runs = Engine.Run(c.With(Sampler.Reverse, beta2: 0.8), c.With(Sampler.Shuffle, beta2: 0.8));
-        double reverse = runs.Metrics(0).Amplitude, shuffle = runs.Metrics(1).Amplitude;
-        return (reverse > 1.3 * shuffle).Label($"{c}: reverse amplitude {reverse:F3}, shuffle {shuffle:F3}");
-    });
+    [Fact]
+    public void Shuffle_with_beta2_0_8_saws() => AssertHolds(Claim.Of("shuffle, beta2 0.8 => sawtooth",
+        Gens.Quadratic(Gens.Adam(beta2: (0.8, 0.8)), Gens.Samplers(Sampler.Shuffle)),
+        r => M(r).SawtoothIndex > 0.2 && M(r).RiseIndex > 0.2, Cases, seed: 3));
+
+    [Fact]
+    public void Reversing_swings_wider_than_shuffling() => AssertHolds(new Claim("reverse swings wider than shuffle",
+        FsCheck.Fluent.Gen.Select(Gens.Quadratic(Gens.Adam(beta2: (0.8, 0.8)), Gens.Samplers(Sampler.Reverse)), x => new[] { x, x with { Sampler = Sampler.Shuffle } }),
+        r => M(r[0]).Amplitude > 1.3 * M(r[1]).Amplitude, Cases, Seed: 4));
 }

@@ -65,7 +65,7 @@ public sealed class NetworkParityTests(ITestOutputHelper output)
     static double[] TorchLosses(Experiment x, Func<IEnumerable<Parameter>, optim.Optimizer> makeOptimizer)
     {
         using var scope = NewDisposeScope();
-        var type = x.Problem.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var type = x.Problem.ElementPrecision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var layout = Model.Layout;
         var theta = layout.Initial(Rng.For(x.Seed, "init"));
         var net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)).to(type);
@@ -79,7 +79,7 @@ public sealed class NetworkParityTests(ITestOutputHelper output)
         var data = Data.Load(x.Seed);
         var images = tensor(data.TrainX, [data.TrainCount, 784]).to_type(type);
         var labels = tensor(data.TrainY);
-        var order = new SampleOrder(x.Sampler, x.Problem.N, x.BatchSize, Rng.For(x.Seed, "sampler"));
+        var order = new SampleOrder(x.Sampler, x.Problem.Examples, x.BatchSize, Rng.For(x.Seed, "sampler"));
         var losses = new List<double>();
         foreach (var batch in order.NextEpoch(0))
         {

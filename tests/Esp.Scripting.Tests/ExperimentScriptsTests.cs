@@ -239,4 +239,17 @@ public sealed class ExperimentScriptsTests : IDisposable
         Assert.Equal(6, last.Count);
         Assert.All(last, i => Assert.True(epochs.GetColumn<double>("val_accuracy").GetAt(i) > 0.5)); // all three learn
     }
+
+    [Fact]
+    public void Claims_holds_the_papers_claims_and_finds_and_shrinks_the_false_one()
+    {
+        var folder = RunQuick("claims", "claims.csv", "runs.csv", "steps.csv");
+        var claims = Csv(folder, "claims.csv");
+        Assert.Equal(7, claims.RowCount);
+        var holds = claims.GetColumn<bool>("holds").Values.ToArray();
+        Assert.Equal([true, true, true, true, true, true, false], holds); // quick, seed 0: 8 cases each
+        Assert.Equal("a smaller beta2 always saws more (false as usually stated)", claims.GetColumn<string>("claim").GetAt(6));
+        Assert.Contains("beta2=", claims.GetColumn<string>("counterexample").GetAt(6));
+        Assert.True(File.Exists(Path.Combine(folder, "claims.html")));
+    }
 }

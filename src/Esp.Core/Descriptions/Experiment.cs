@@ -21,7 +21,7 @@ public sealed record Experiment(
     public Probes Recorded => Probes ?? Esp.Probes.None;
 
     /// <summary>Steps in one epoch: ceil(N / BatchSize), or floor with DropLast.</summary>
-    public int StepsPerEpoch => Sampler.DropLast ? Problem.N / BatchSize : (Problem.N + BatchSize - 1) / BatchSize;
+    public int StepsPerEpoch => Sampler.DropLast ? Problem.Examples / BatchSize : (Problem.Examples + BatchSize - 1) / BatchSize;
 
     public int TotalSteps => Epochs * StepsPerEpoch;
 
@@ -30,21 +30,21 @@ public sealed record Experiment(
     {
         foreach (var e in Problem.Errors().Concat(Optimizer.Errors()).Concat(LrSchedule.Errors())) yield return e;
         if (Epochs < 1) yield return $"Experiment.Epochs must be >= 1, got {Epochs}: use e.g. 10";
-        if (BatchSize < 1 || BatchSize > Problem.N)
-            yield return $"Experiment.BatchSize must be in [1, N = {Problem.N}], got {BatchSize}: use e.g. {Math.Max(1, Problem.N / 100)}";
+        if (BatchSize < 1 || BatchSize > Problem.Examples)
+            yield return $"Experiment.BatchSize must be in [1, N = {Problem.Examples}], got {BatchSize}: use e.g. {Math.Max(1, Problem.Examples / 100)}";
         if (Seed < 0) yield return $"Experiment.Seed must be >= 0, got {Seed}: use any non-negative integer";
         foreach (var e in DeviceErrors(Device)) yield return e;
         foreach (var e in From?.Errors(this) ?? []) yield return e;
         if (Problem is Network { DecayOn: DecayOn.WeightsOnly } && !Optimizer.MasksDecay)
             yield return $"Network.DecayOn = WeightsOnly needs an optimizer that can mask weight decay (Esp's Adam, AdamW, RmsProp, Sgd), got {Optimizer.GetType().Name}: use DecayOn.All";
-        if (BatchSize < 1 || BatchSize > Problem.N) yield break; // the probe checks below need a valid batch size
+        if (BatchSize < 1 || BatchSize > Problem.Examples) yield break; // the probe checks below need a valid batch size
         if ((long)Epochs * StepsPerEpoch > int.MaxValue)
             yield return $"Experiment.Epochs x steps per epoch must be at most {int.MaxValue} steps, got {Epochs} x {StepsPerEpoch}: use fewer epochs or a larger BatchSize";
         var p = Recorded;
         if (p.TrackedBatch is int b && (b < 1 || b > StepsPerEpoch))
             yield return $"Probes.TrackedBatch must be in [1, {StepsPerEpoch}] (batches per epoch), got {b}: use e.g. {StepsPerEpoch} for the epoch's last batch";
-        foreach (var i in p.Coordinates.Where(i => i < 0 || i >= Problem.D))
-            yield return $"Probes.Coordinates must be in [0, D = {Problem.D}), got {i}: pick coordinates of x that exist";
+        foreach (var i in p.Coordinates.Where(i => i < 0 || i >= Problem.Parameters))
+            yield return $"Probes.Coordinates must be in [0, D = {Problem.Parameters}), got {i}: pick coordinates of x that exist";
         if (p.GradientSpikeTheta is double theta && !(theta > 0))
             yield return $"Probes.GradientSpikeTheta must be a positive threshold, got {Require.Show(theta)}: use e.g. 5000 (SPAM's)";
         if (p.GradientSpikeTheta is not null && Optimizer is not (Adam or AdamW or RmsProp or Spam))

@@ -45,7 +45,7 @@ static class BatchPlan
     {
         long columns = StepColumns.For(x.Recorded, x.Optimizer).Names.Count, recorded = 8L * columns * x.TotalSteps;
         if (backend == Backend.Tensors) return x.Problem.TensorBytesPerRun(x) + 3 * 8L * columns * x.StepsPerEpoch + recorded;
-        long n = x.Problem.N, d = x.Problem.D, size = x.Problem.Precision == Precision.Float64 ? 8 : 4;
+        long n = x.Problem.Examples, d = x.Problem.Parameters, size = x.Problem.ElementPrecision == Precision.Float64 ? 8 : 4;
         return n * (3 * size + 4 + 8) + 6 * d * size + recorded;
     }
 
@@ -53,8 +53,8 @@ static class BatchPlan
     {
         if (bytesPerRun > budget)
             throw new InvalidExperimentException([
-                $"experiment {index} needs about {Show(bytesPerRun)} for one run (N = {x.Problem.N}, D = {x.Problem.D}, " +
-                $"{x.Problem.Precision.ToString().ToLowerInvariant()}), over the memory budget of {Show(budget)}: " +
+                $"experiment {index} needs about {Show(bytesPerRun)} for one run (N = {x.Problem.Examples}, D = {x.Problem.Parameters}, " +
+                $"{x.Problem.ElementPrecision.ToString().ToLowerInvariant()}), over the memory budget of {Show(budget)}: " +
                 "raise EngineOptions.MemoryBudgetBytes or shrink the problem"]);
         return (int)Math.Min(int.MaxValue, budget / bytesPerRun);
     }

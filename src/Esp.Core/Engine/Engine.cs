@@ -44,7 +44,7 @@ public static class Engine
         // parameter Fashion-MNIST MLP at batch 128: 0.8x to 1.0x side by side). Parameters x batch size is the proxy.
         const long SmallStep = 1 << 22;
         bool Alone(RunBatch b) => b.Backend == Backend.Tensors && b.Indices.Count == 1 && grid[b.Indices[0]] is var x
-            && x.Device == "cpu" && (long)x.Problem.D * x.BatchSize < SmallStep;
+            && x.Device == "cpu" && (long)x.Problem.Parameters * x.BatchSize < SmallStep;
         var alone = batches.Where(Alone).ToList();
         int threads = Math.Min(options.ThreadCount, alone.Count);
         if (threads > 1) RunSideBySide(alone, threads);

@@ -19,12 +19,12 @@ public enum DecayOn
 /// </summary>
 public sealed record Network(Model Model, Dataset Data, Precision Precision = Precision.Float32, DecayOn DecayOn = DecayOn.All) : Problem
 {
-    public override int N => Data.TrainExamples;
-    public override int D => Model.Layout.D;
-    public override Precision Precision { get; } = Precision;
+    internal override int Examples => Data.TrainExamples;
+    internal override int Parameters => Model.Layout.D;
+    internal override Precision ElementPrecision => Precision;
 
     public override IEnumerable<(string Column, object Value)> Settings() =>
-        [("model", Model.Label), ("data", Data.Label), ("n", N), ("d", D),
+        [("model", Model.Label), ("data", Data.Label), ("n", Examples), ("d", Parameters),
          ("precision", Precision == Precision.Float64 ? "float64" : "float32"), ("decay_on", DecayOn == DecayOn.All ? "all" : "weights")];
 
     internal override IReadOnlyList<string> EpochColumns => Data.ValidationExamples > 0 ? ["val_loss", "val_accuracy"] : [];
@@ -36,7 +36,7 @@ public sealed record Network(Model Model, Dataset Data, Precision Precision = Pr
     internal override long TensorBytesPerRun(Experiment x)
     {
         long size = Precision == Precision.Float64 ? 8 : 4;
-        return ((long)Data.TrainExamples + Data.ValidationExamples) * (Data.Features * size + 8) + 8L * D * size;
+        return ((long)Data.TrainExamples + Data.ValidationExamples) * (Data.Features * size + 8) + 8L * Parameters * size;
     }
 
     internal override ITensorProblem Tensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type) =>

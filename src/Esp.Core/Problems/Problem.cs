@@ -11,13 +11,17 @@ namespace Esp;
 /// </summary>
 public abstract record Problem
 {
-    /// <summary>Examples (functions, images, rows) a sampler visits in an epoch.</summary>
-    public abstract int N { get; }
+    // Named apart from the problems' own N, D and Precision so that those stay settable with `with`; internal, so
+    // that a description prints only its own fields.
 
-    /// <summary>Parameters: the length of theta.</summary>
-    public abstract int D { get; }
+    /// <summary>Examples (functions, images, rows) a sampler visits in an epoch: a quadratic problem's N.</summary>
+    internal abstract int Examples { get; }
 
-    public abstract Precision Precision { get; }
+    /// <summary>Parameters: the length of theta (a quadratic problem's D).</summary>
+    internal abstract int Parameters { get; }
+
+    /// <summary>The element type the problem computes in.</summary>
+    internal abstract Precision ElementPrecision { get; }
 
     /// <summary>Validation errors in the user's terms (field, value, fix); empty when the problem can run.</summary>
     public abstract IEnumerable<string> Errors();

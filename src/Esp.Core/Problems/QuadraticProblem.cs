@@ -19,9 +19,9 @@ public sealed record QuadraticProblem(
     int Rare = 0,
     double RareA = 100) : Problem
 {
-    public override int N { get; } = N;
-    public override int D { get; } = D;
-    public override Precision Precision { get; } = Precision;
+    internal override int Examples => N;
+    internal override int Parameters => D;
+    internal override Precision ElementPrecision => Precision;
 
     public override IEnumerable<(string Column, object Value)> Settings() =>
         new (string, object)[] { ("n", N), ("d", D), ("precision", Precision == Precision.Float64 ? "float64" : "float32") }

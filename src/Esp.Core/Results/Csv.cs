@@ -54,6 +54,7 @@ public static class Csv
         _ => Quote(v.ToString() ?? ""),
     };
 
-    internal static string Quote(string s) =>
+    /// <summary>A CSV cell for text: quoted when it holds a comma, a quote or a line break.</summary>
+    public static string Quote(string s) =>
         s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }

@@ -16,14 +16,14 @@ static class FusedRun
         && x.Optimizer is Adam { ClipGradNorm: null } or AdamW { ClipGradNorm: null } or RmsProp or Sgd; // clipping needs the whole gradient's norm first
 
     public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default, Action<int>? epochDone = null) =>
-        x.Problem.Precision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log, cancel, epochDone) : FusedRun<float>.Execute(run, x, log, cancel, epochDone);
+        x.Problem.ElementPrecision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log, cancel, epochDone) : FusedRun<float>.Execute(run, x, log, cancel, epochDone);
 }
 
 static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<int>? epochDone)
     {
-        int length = Lanes.Padded<T>(x.Problem.D);
+        int length = Lanes.Padded<T>(x.Problem.Parameters);
         return x.Optimizer switch
         {
             Adam a => Train(run, x, log, cancel, epochDone, length, new AdamUpdate<T>(a, decoupled: false, length)),
@@ -43,11 +43,11 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         var p = x.Recorded;
         var quadratic = (QuadraticProblem)x.Problem; // the fused path runs the quadratic problem only
         var problem = new CpuProblem<T>(QuadraticData.Draw(quadratic, x.Seed));
-        var order = new SampleOrder(x.Sampler, x.Problem.N, x.BatchSize, Rng.For(x.Seed, "sampler"));
+        var order = new SampleOrder(x.Sampler, x.Problem.Examples, x.BatchSize, Rng.For(x.Seed, "sampler"));
         var record = new RunLog(x);
         var columns = record.Columns;
         var theta = new T[length]; // padding coordinates stay 0, so every update leaves them at 0
-        theta.AsSpan(0, x.Problem.D).Fill(T.CreateChecked(quadratic.X0));
+        theta.AsSpan(0, x.Problem.Parameters).Fill(T.CreateChecked(quadratic.X0));
         var grad = new T[length];
         var trackedGrad = p.TrackedBatch is null ? null : new T[length];
         bool probing = p.GradNorm || p.MomentNorms || p.StepNorm || p.TrackedBatch is not null;

@@ -13,7 +13,7 @@ sealed class QuadraticTensors : ITensorProblem
     public QuadraticTensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type)
     {
         (this.runs, this.device, this.type) = (runs, device, type);
-        int n = runs[0].Problem.N;
+        int n = runs[0].Problem.Examples;
         var data = runs.Select(x => QuadraticData.Draw(Of(x), x.Seed)).ToArray();
         Tensor Coefficients(Func<QuadraticData, double[]> of) =>
             tensor(data.SelectMany(of).ToArray(), [runs.Count, n], dtype: type, device: device).DetachFromDisposeScope();
@@ -25,7 +25,7 @@ sealed class QuadraticTensors : ITensorProblem
 
     public Tensor InitialTheta() =>
         tensor(runs.Select(x => Of(x).X0).ToArray(), [runs.Count, 1], dtype: type, device: device)
-            .expand(runs.Count, runs[0].Problem.D).contiguous();
+            .expand(runs.Count, runs[0].Problem.Parameters).contiguous();
 
     public Tensor? DecayMask => null;
 

@@ -42,10 +42,10 @@ sealed class TensorBatch
         var clock = Stopwatch.StartNew();
         var first = batch[0].X;
         var device = TorchRuntime.DeviceOf(first.Device);
-        var orders = batch.Select(b => new SampleOrder(b.X.Sampler, b.X.Problem.N, b.X.BatchSize, Rng.For(b.X.Seed, "sampler"))).ToArray();
+        var orders = batch.Select(b => new SampleOrder(b.X.Sampler, b.X.Problem.Examples, b.X.BatchSize, Rng.For(b.X.Seed, "sampler"))).ToArray();
 
         using var runScope = NewDisposeScope();
-        using var problem = first.Problem.Tensors(batch.Select(b => b.X).ToList(), device, TorchRuntime.TypeOf(first.Problem.Precision));
+        using var problem = first.Problem.Tensors(batch.Select(b => b.X).ToList(), device, TorchRuntime.TypeOf(first.Problem.ElementPrecision));
         var theta = problem.InitialTheta();
         using var state = first.Optimizer.InitRuns(batch.Select(r => r.X.Optimizer).ToList(), theta, problem.DecayMask);
         var checkpoint = options.CheckpointEvery is null ? null : new Checkpoint(options.CheckpointFolder!, batch);
