@@ -46,6 +46,25 @@ public sealed class ClaimTests
         Assert.NotEqual(drawn(7), drawn(8));
     }
 
+    [Fact]
+    public void Generated_descriptions_stay_within_their_ranges_and_are_valid()
+    {
+        var gen = Gens.Quadratic(Gens.OneOf(Gens.Adam(lr: (0.01, 0.1), beta2: (0.8, 0.99)), Gens.RmsProp(beta: (0.8, 0.99)), Gens.Sgd(momentum: (0, 0.9))),
+            Gens.Samplers(Sampler.Shuffle, Sampler.Sequential), batch: (3, 7), seeds: (10, 20));
+        foreach (var x in Gen.Sample(gen, 200, new FsCheck.Rnd(1UL), 10))
+        {
+            Assert.Empty(x.Errors());
+            Assert.InRange(x.BatchSize, 3, 7);
+            Assert.InRange(x.Seed, 10, 20);
+            switch (x.Optimizer)
+            {
+                case Adam a: Assert.InRange(a.Lr, 0.01, 0.1); Assert.InRange(a.Beta2, 0.8, 0.99); break;
+                case RmsProp r: Assert.InRange(r.Beta, 0.8, 0.99); break;
+                case Sgd g: Assert.InRange(g.Momentum, 0, 0.9); break;
+            }
+        }
+    }
+
     [Theory]
     [InlineData("beta2", "Gens.Adam beta2 range (0.9, 0.8) is empty or out of bounds: give (low, high) with low <= high")]
     [InlineData("batch", "Gens.Quadratic batch range (0, 5) is empty or out of bounds")]

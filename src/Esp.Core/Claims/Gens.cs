@@ -40,6 +40,28 @@ public static class Gens
                select (Optimizer)new Esp.Adam(Lr: lrValue, Beta1: beta1Value, Beta2: beta2Value, Eps: e);
     }
 
+    /// <summary>RMSProp (the paper's form) with lr and beta from the given ranges.</summary>
+    public static Gen<Optimizer> RmsProp((double Low, double High)? lr = null, (double Low, double High)? beta = null)
+    {
+        var (l, b) = (lr ?? (0.06, 0.06), beta ?? (0.99, 0.99));
+        Check("Gens.RmsProp lr", l.Low, l.High, double.Epsilon, double.MaxValue);
+        Check("Gens.RmsProp beta", b.Low, b.High, 0, 0.999999);
+        return from lrValue in Between(l) from betaValue in Between(b) select (Optimizer)new Esp.RmsProp(Lr: lrValue, Beta: betaValue);
+    }
+
+    /// <summary>SGD with lr and momentum from the given ranges.</summary>
+    public static Gen<Optimizer> Sgd((double Low, double High)? lr = null, (double Low, double High)? momentum = null)
+    {
+        var (l, m) = (lr ?? (0.06, 0.06), momentum ?? (0, 0));
+        Check("Gens.Sgd lr", l.Low, l.High, double.Epsilon, double.MaxValue);
+        Check("Gens.Sgd momentum", m.Low, m.High, 0, 0.999999);
+        return from lrValue in Between(l) from momentumValue in Between(m) select (Optimizer)new Esp.Sgd(Lr: lrValue, Momentum: momentumValue);
+    }
+
+    /// <summary>One of <paramref name="optimizers"/>' draws (e.g. Adam or RMSProp).</summary>
+    public static Gen<Optimizer> OneOf(params Gen<Optimizer>[] optimizers) => optimizers.Length > 0 ? Gen.OneOf(optimizers)
+        : throw new InvalidExperimentException(["Gens.OneOf needs at least one optimizer generator, e.g. Gens.OneOf(Gens.Adam(), Gens.RmsProp())"]);
+
     /// <summary>One of <paramref name="samplers"/>.</summary>
     public static Gen<Sampler> Samplers(params Sampler[] samplers) => samplers.Length > 0 ? Gen.Elements(samplers)
         : throw new InvalidExperimentException(["Gens.Samplers needs at least one sampler, e.g. Gens.Samplers(Sampler.Shuffle)"]);
@@ -50,7 +72,7 @@ public static class Gens
         if (range.Low == range.High) return Gen.Constant(range.Low);
         double step = Math.Pow(10, Math.Floor(Math.Log10(Math.Max(Math.Abs(range.Low), Math.Abs(range.High)))) - 3);
         long from = (long)Math.Ceiling(range.Low / step), to = (long)Math.Floor(range.High / step);
-        return Gen.Choose((int)Math.Min(0, 0), (int)Math.Min(int.MaxValue, to - from)).Select(k => Math.Round((from + k) * step, 12));
+        return Gen.Choose(0, (int)Math.Min(int.MaxValue, to - from)).Select(k => Math.Round((from + k) * step, 12));
     }
 
     static void Check(string name, double low, double high, double min, double max)
