@@ -15,22 +15,35 @@ public sealed record EspMetrics(double SawtoothIndex, double RiseIndex, double A
 {
     public const int MinEpochs = 4;
 
-    /// <summary>The metrics of <paramref name="losses"/> (length E * <paramref name="stepsPerEpoch"/>).</summary>
+    /// <summary>The metrics of <paramref name="losses"/> (length E * <paramref name="stepsPerEpoch"/>): epochs 2 to E-1.</summary>
     /// <exception cref="ArgumentException">fewer than 4 complete epochs, or a length that is not whole epochs.</exception>
     public static EspMetrics Of(IReadOnlyList<double> losses, int stepsPerEpoch)
     {
         if (WhyNot(losses.Count, stepsPerEpoch) is string reason) throw new ArgumentException(reason, nameof(losses));
-        int epochs = losses.Count / stepsPerEpoch, w = Window(stepsPerEpoch);
+        return Between(losses, stepsPerEpoch, 2, losses.Count / stepsPerEpoch - 1);
+    }
+
+    /// <summary>
+    /// The metrics over epochs <paramref name="first"/> to <paramref name="last"/> (inclusive, 0-based): the rise index and
+    /// amplitude over those epochs, the sawtooth index over the boundaries between them; e.g. a schedule's stable phase
+    /// against its decay. <see cref="Of"/> is epochs 2 to E-1.
+    /// </summary>
+    /// <exception cref="ArgumentException">a range of fewer than 2 epochs, or outside the series.</exception>
+    public static EspMetrics Between(IReadOnlyList<double> losses, int stepsPerEpoch, int first, int last)
+    {
+        int epochs = stepsPerEpoch < 1 ? 0 : losses.Count / stepsPerEpoch, w = Window(stepsPerEpoch);
+        if (first < 0 || last >= epochs || last - first < 1)
+            throw new ArgumentException($"ESP metrics need a range of at least 2 whole epochs within the run's {epochs}, got epochs {first} to {last}", nameof(first));
         var all = losses.ToArray();
         var epoch = Enumerable.Range(0, epochs)
             .Select(e => new ArraySegment<double>(all, e * stepsPerEpoch, stepsPerEpoch)).ToArray();
         double Mean(IEnumerable<double> xs) => xs.Average();
         double Head(int e) => Mean(epoch[e].Take(w));
         double Tail(int e) => Mean(epoch[e].Skip(stepsPerEpoch - w));
-        var late = Enumerable.Range(2, epochs - 2).ToArray();
-        var sawtooth = Enumerable.Range(2, epochs - 3).Select(e => (Tail(e) - Head(e + 1)) / Mean(epoch[e]));
-        var rise = late.Select(e => (Tail(e) - Head(e)) / Mean(epoch[e]));
-        var amplitude = late.Select(e =>
+        var range = Enumerable.Range(first, last - first + 1).ToArray();
+        var sawtooth = Enumerable.Range(first, last - first).Select(e => (Tail(e) - Head(e + 1)) / Mean(epoch[e]));
+        var rise = range.Select(e => (Tail(e) - Head(e)) / Mean(epoch[e]));
+        var amplitude = range.Select(e =>
         {
             var windows = Enumerable.Range(0, stepsPerEpoch / w).Select(k => Mean(epoch[e].Skip(k * w).Take(w))).ToArray();
             return (windows.Max() - windows.Min()) / Mean(epoch[e]);

@@ -19,6 +19,15 @@ public abstract record Schedule
     /// <summary>Runs this schedule for <paramref name="steps"/> steps, then <paramref name="next"/> on the rest.</summary>
     public Schedule Then(int steps, Schedule next) => new Sequence(this, steps, next);
 
+    // The schedules by name, for scripts: Schedule.Cosine(), Schedule.Wsd(decayFraction: 0.2), ...
+    public static Schedule Cosine(double minFactor = 0) => new Esp.Cosine(minFactor);
+    public static Schedule StepDecay(int everySteps, double gamma = 0.1) => new Esp.StepDecay(everySteps, gamma);
+    public static Schedule Warmup(int steps, Schedule? after = null) => new Esp.Warmup(steps, after);
+    public static Schedule Wsd(double warmupFraction = 0, double decayFraction = 0.1, double minFactor = 0, DecayShape shape = DecayShape.Linear) =>
+        new Esp.Wsd(warmupFraction, decayFraction, minFactor, shape);
+    public static Schedule WsdS(int cycles, double decayFraction = 0.1, double minFactor = 0, DecayShape shape = DecayShape.Linear) =>
+        new Esp.WsdS(cycles, decayFraction, minFactor, shape);
+
     protected static IEnumerable<string> Fraction(string field, double value) =>
         Require.InRange(field, value, 0, 1, true, "use a fraction of the run between 0 and 1");
 }
@@ -62,10 +71,10 @@ public sealed record Warmup(int Steps, Schedule? After = null) : Schedule
 }
 
 /// <summary>
-/// Warmup-Stable-Decay: linear warmup over WarmupFraction of the run, factor 1 in the stable phase, and a
-/// linear decay to MinFactor over the last DecayFraction of the run.
+/// Warmup-Stable-Decay: linear warmup over WarmupFraction of the run, factor 1 in the stable phase, and a decay to
+/// MinFactor over the last DecayFraction of the run, shaped by <see cref="DecayShape"/> (linear by default).
 /// </summary>
-public sealed record Wsd(double WarmupFraction = 0.0, double DecayFraction = 0.1, double MinFactor = 0) : Schedule
+public sealed record Wsd(double WarmupFraction = 0.0, double DecayFraction = 0.1, double MinFactor = 0, DecayShape Shape = DecayShape.Linear) : Schedule
 {
     public override double Factor(int step, int totalSteps)
     {
@@ -73,15 +82,41 @@ public sealed record Wsd(double WarmupFraction = 0.0, double DecayFraction = 0.1
         int decayStart = totalSteps - decay;
         if (step < warmup) return (step + 1.0) / warmup;
         if (step < decayStart) return 1;
-        double progress = (step - decayStart + 1.0) / decay;
-        return 1 - (1 - MinFactor) * progress;
+        return Decay.Factor(Shape, (step - decayStart + 1.0) / decay, MinFactor);
     }
     public override IEnumerable<string> Errors() => Fraction("Wsd.WarmupFraction", WarmupFraction)
         .Concat(Fraction("Wsd.DecayFraction", DecayFraction))
         .Concat(Fraction("Wsd.MinFactor", MinFactor))
+        .Concat(Decay.Errors("Wsd", Shape, MinFactor))
         .Concat(Require.When(WarmupFraction + DecayFraction > 1,
             $"Wsd.WarmupFraction + Wsd.DecayFraction must be <= 1, got {Require.Show(WarmupFraction + DecayFraction)}: shorten one phase"));
-    public override string Label => $"wsd({Require.Show(WarmupFraction)},{Require.Show(DecayFraction)},{Require.Show(MinFactor)})";
+    public override string Label => $"wsd({Require.Show(WarmupFraction)},{Require.Show(DecayFraction)},{Require.Show(MinFactor)}" +
+        (Shape == DecayShape.Linear ? ")" : $",{Shape.ToString().ToLowerInvariant()})");
+}
+
+/// <summary>
+/// WSD-S: Cycles equal cycles of a stable phase (factor 1) and a decay over the last DecayFraction of each cycle; after
+/// each decay the run resumes at factor 1 from the decayed point (one main branch, as in the WSD-S paper), so a
+/// decayed checkpoint is available at the end of every cycle.
+/// </summary>
+public sealed record WsdS(int Cycles, double DecayFraction = 0.1, double MinFactor = 0, DecayShape Shape = DecayShape.Linear) : Schedule
+{
+    public override double Factor(int step, int totalSteps)
+    {
+        double length = (double)totalSteps / Cycles;
+        int Boundary(int k) => (int)Math.Round(k * length); // cycle k runs over [Boundary(k), Boundary(k + 1))
+        int cycle = Math.Min(Cycles - 1, (int)(step / length));
+        while (cycle < Cycles - 1 && step >= Boundary(cycle + 1)) cycle++;
+        while (cycle > 0 && step < Boundary(cycle)) cycle--;
+        int start = (int)Math.Round(cycle * length), end = (int)Math.Round((cycle + 1) * length);
+        int decay = (int)Math.Round(DecayFraction * (end - start)), decayStart = end - decay;
+        return step < decayStart ? 1 : Decay.Factor(Shape, (step - decayStart + 1.0) / decay, MinFactor);
+    }
+    public override IEnumerable<string> Errors() =>
+        Require.When(Cycles < 1, $"WsdS.Cycles must be >= 1, got {Cycles}: use e.g. 3")
+            .Concat(Fraction("WsdS.DecayFraction", DecayFraction)).Concat(Fraction("WsdS.MinFactor", MinFactor))
+            .Concat(Decay.Errors("WsdS", Shape, MinFactor));
+    public override string Label => $"wsd-s({Cycles},{Require.Show(DecayFraction)},{Require.Show(MinFactor)},{Shape.ToString().ToLowerInvariant()})";
 }
 
 /// <summary>First for FirstSteps steps, then Next (restarted at its own step 0) for the rest.</summary>
