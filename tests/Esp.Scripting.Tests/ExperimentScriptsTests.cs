@@ -252,4 +252,19 @@ public sealed class ExperimentScriptsTests : IDisposable
         Assert.Contains("beta2=", claims.GetColumn<string>("counterexample").GetAt(6));
         Assert.True(File.Exists(Path.Combine(folder, "claims.html")));
     }
+
+    [Fact]
+    public void Wsd_branches_decays_from_one_stable_run_and_the_climb_within_epochs_shrinks_in_the_decay()
+    {
+        var folder = Path.Combine(scratch.Folder, "wsd_branches");
+        var (code, output, err, _) = scratch.Run(Path.Combine(Repository.Root, "experiments", "wsd_branches.csx"), folder, quick: true);
+        Assert.True(code == 0, err);
+        Assert.Contains("branch from epoch 8 equals the uninterrupted run of its description: True", output);
+        var rows = output.Split('\n').Where(l => l.StartsWith("epoch ")).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(4, rows.Count);
+        double D(string[] row, int k) => double.Parse(row[k], System.Globalization.CultureInfo.InvariantCulture);
+        // quick: every branch ends near 0.97 against 1.85 for the stable run; rise 0.52..0.66 stable, 0.01..0.13 decaying
+        Assert.All(rows, r => Assert.True(D(r, 2) < 0.7 * D(r, 3), $"decayed {D(r, 2)} vs stable {D(r, 3)}"));
+        Assert.All(rows, r => Assert.True(D(r, 11) < 0.5 * D(r, 7), $"rise stable {D(r, 7)}, decaying {D(r, 11)}"));
+    }
 }
