@@ -50,12 +50,14 @@ public sealed class ClaimTests
     public void Generated_descriptions_stay_within_their_ranges_and_are_valid()
     {
         var gen = Gens.Quadratic(Gens.OneOf(Gens.Adam(lr: (0.01, 0.1), beta2: (0.8, 0.99)), Gens.RmsProp(beta: (0.8, 0.99)), Gens.Sgd(momentum: (0, 0.9))),
-            Gens.Samplers(Sampler.Shuffle, Sampler.Sequential), batch: (3, 7), seeds: (10, 20));
+            Gens.Samplers(Sampler.Shuffle, Sampler.Sequential), batch: (3, 7), seeds: (10, 20),
+            schedule: Gens.Schedules(Schedule.Constant, Schedule.Cosine(), Schedule.Wsd(decayFraction: 0.3)), probes: Gens.Probes(Probes.None, new Probes(GradNorm: true)));
         foreach (var x in Gen.Sample(gen, 200, new FsCheck.Rnd(1UL), 10))
         {
             Assert.Empty(x.Errors());
             Assert.InRange(x.BatchSize, 3, 7);
             Assert.InRange(x.Seed, 10, 20);
+            Assert.Contains(x.LrSchedule, new[] { Schedule.Constant, Schedule.Cosine(), Schedule.Wsd(decayFraction: 0.3) });
             switch (x.Optimizer)
             {
                 case Adam a: Assert.InRange(a.Lr, 0.01, 0.1); Assert.InRange(a.Beta2, 0.8, 0.99); break;

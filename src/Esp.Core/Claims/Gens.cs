@@ -13,7 +13,7 @@ public static class Gens
     /// <summary>The paper's problem in its regime: batch size B from <paramref name="batch"/> and N = D = 100 B, so an
     /// epoch is 100 steps (w = 10 as in the paper); 10 epochs; the run's seed from <paramref name="seeds"/>.</summary>
     public static Gen<Experiment> Quadratic(Gen<Optimizer> optimizer, Gen<Sampler> sampler, (int Low, int High)? batch = null,
-        (int Low, int High)? seeds = null, int epochs = 10)
+        (int Low, int High)? seeds = null, int epochs = 10, Gen<Schedule>? schedule = null, Gen<Probes>? probes = null)
     {
         var (b, s) = (batch ?? (10, 20), seeds ?? (0, 100_000));
         Check("Gens.Quadratic batch", b.Low, b.High, 1, int.MaxValue / 100);
@@ -23,7 +23,10 @@ public static class Gens
                from seed in Gen.Choose(s.Low, s.High)
                from o in optimizer
                from smp in sampler
-               select new Experiment(new QuadraticProblem(N: 100 * size, D: 100 * size), o, smp, Epochs: epochs, BatchSize: size, Seed: seed);
+               from lr in schedule ?? Gen.Constant(Schedule.Constant)
+               from p in probes ?? Gen.Constant(Esp.Probes.None)
+               select new Experiment(new QuadraticProblem(N: 100 * size, D: 100 * size), o, smp, Epochs: epochs, BatchSize: size, Seed: seed,
+                                     Schedule: lr, Probes: p);
     }
 
     /// <summary>Adam with lr, beta1, beta2 from the given ranges (defaults: the paper's values) and eps one of <paramref name="eps"/>.</summary>
@@ -61,6 +64,14 @@ public static class Gens
     /// <summary>One of <paramref name="optimizers"/>' draws (e.g. Adam or RMSProp).</summary>
     public static Gen<Optimizer> OneOf(params Gen<Optimizer>[] optimizers) => optimizers.Length > 0 ? Gen.OneOf(optimizers)
         : throw new InvalidExperimentException(["Gens.OneOf needs at least one optimizer generator, e.g. Gens.OneOf(Gens.Adam(), Gens.RmsProp())"]);
+
+    /// <summary>One of <paramref name="schedules"/> (e.g. Schedule.Constant, Schedule.Cosine(), Schedule.Wsd(decayFraction: 0.2)).</summary>
+    public static Gen<Schedule> Schedules(params Schedule[] schedules) => schedules.Length > 0 ? Gen.Elements(schedules)
+        : throw new InvalidExperimentException(["Gens.Schedules needs at least one schedule, e.g. Gens.Schedules(Schedule.Constant)"]);
+
+    /// <summary>One of <paramref name="probes"/> (what the claim's predicate reads, e.g. new Probes(MomentNorms: true)).</summary>
+    public static Gen<Probes> Probes(params Probes[] probes) => probes.Length > 0 ? Gen.Elements(probes)
+        : throw new InvalidExperimentException(["Gens.Probes needs at least one Probes description, e.g. Gens.Probes(new Probes(GradNorm: true))"]);
 
     /// <summary>One of <paramref name="samplers"/>.</summary>
     public static Gen<Sampler> Samplers(params Sampler[] samplers) => samplers.Length > 0 ? Gen.Elements(samplers)

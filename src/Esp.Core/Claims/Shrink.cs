@@ -13,6 +13,7 @@ static class Shrink
         var changes = new Func<Experiment, Experiment?>[]
         {
             x => x.Seed != 0 ? x with { Seed = 0 } : null,
+            x => x.Schedule is not null and not ConstantLr ? x with { Schedule = null } : null,
             x => x.Epochs > 4 ? x with { Epochs = Math.Max(4, x.Epochs / 2) } : null,
             x => x.Epochs > 4 ? x with { Epochs = x.Epochs - 1 } : null,
             x => x.Problem is QuadraticProblem q && q.N == 100 * x.BatchSize && x.BatchSize > 1
