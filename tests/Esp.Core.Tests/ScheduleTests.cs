@@ -69,3 +69,26 @@ public sealed class ScheduleTests
         Assert.Throws<ArgumentException>(() => EspMetrics.Between(r.Losses, 100, 5, 5));
     }
 }
+
+/// <summary>The river-valley problem: its parts and its bad input.</summary>
+public sealed class RiverValleyTests
+{
+    [Fact]
+    public void The_full_loss_is_the_river_plus_the_hills_plus_the_floor_at_every_epoch_for_a_batch_of_runs()
+    {
+        var x = new Experiment(new RiverValley(N: 200, Hills: 5), new Adam(Lr: 0.05), Sampler.Shuffle, Epochs: 4, BatchSize: 10,
+            Probes: new Probes(EpochEndFullLoss: true));
+        foreach (var r in Engine.Run(x, x with { Seed = 1 }).RunRecords)
+            for (int e = 0; e < 4; e++)
+                Assert.Equal(r.EpochColumn("full_loss")[e], r.EpochColumn("river_loss")[e] + r.EpochColumn("hill_loss")[e] + r.EpochColumn("floor")[e], 1e-12);
+    }
+
+    [Theory]
+    [InlineData(0, 1.0, "RiverValley.Hills must be >= 1, got 0")]
+    [InlineData(5, -1.0, "RiverValley.Rho must be a positive finite number, got -1")]
+    public void Bad_river_valleys_are_refused_before_any_compute(int hills, double rho, string message)
+    {
+        var x = new Experiment(new RiverValley(Hills: hills, Rho: rho), new Sgd(), Sampler.Shuffle, BatchSize: 10);
+        Assert.Contains(message, Assert.Throws<InvalidExperimentException>(() => Engine.Run(x)).Message);
+    }
+}
