@@ -64,7 +64,10 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
         claims.Add(result);
         Console.WriteLine(result);
         if (result.Counterexample is { } runs)
-            records.AddRange(runs.Select((r, k) => r with { Run = records.Count + k }));
+        {
+            int first = records.Count; // read once: AddRange enumerates lazily, adding as it goes
+            records.AddRange(runs.Select((r, k) => r with { Run = first + k }).ToList());
+        }
         return result;
     }
 }

@@ -251,6 +251,7 @@ public sealed class ExperimentScriptsTests : IDisposable
         Assert.Equal("a smaller beta2 always saws more (false as usually stated)", claims.GetColumn<string>("claim").GetAt(6));
         Assert.Contains("beta2=", claims.GetColumn<string>("counterexample").GetAt(6));
         Assert.True(File.Exists(Path.Combine(folder, "claims.html")));
+        Assert.Equal([0, 1], Csv(folder, "runs.csv").GetColumn<int>("run").Values); // the counterexample's two runs, numbered in turn
     }
 
     [Fact]
