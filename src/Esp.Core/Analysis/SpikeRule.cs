@@ -66,8 +66,10 @@ public abstract record SpikeRule(int Window)
     }
 
     /// <summary>The spike score: the percentage of steps (after the first window) that are spikes, as OLMo reports it.</summary>
-    public double Score(IReadOnlyList<double> series) =>
-        series.Count <= Window ? double.NaN : 100.0 * Detect(series).Count / (series.Count - Window);
+    public double Score(IReadOnlyList<double> series) => Score(Detect(series).Count, series.Count);
+
+    /// <summary>The spike score of <paramref name="spikes"/> found in a series of <paramref name="steps"/> steps.</summary>
+    public double Score(int spikes, int steps) => steps <= Window ? double.NaN : 100.0 * spikes / (steps - Window);
 
     public abstract string Label { get; }
 }

@@ -16,10 +16,10 @@ public static class Report
         var runs = results.RunRecords;
         var varying = RunRecord.VaryingSettings(runs);
         var header = new[] { "run" }.Concat(varying).Concat(Metrics).ToList();
-        var rows = runs.Select((r, i) => new[] { r.Run.ToString(CultureInfo.InvariantCulture) }
-            .Concat(varying.Select(c => r.Setting(c) ?? "-"))
-            .Concat(Metrics.Select(m => Cell(results.RunValue(i, m))))
-            .Append(r.Status == RunStatus.Completed ? "" : r.Status.ToString().ToLowerInvariant())
+        var rows = runs.Select((r, i) => (Run: r, Values: results.RunValues(i))).Select(p => new[] { p.Run.Run.ToString(CultureInfo.InvariantCulture) }
+            .Concat(varying.Select(c => p.Run.Setting(c) ?? "-"))
+            .Concat(Metrics.Select(m => Cell(p.Values[m])))
+            .Append(p.Run.Status == RunStatus.Completed ? "" : p.Run.Status.ToString().ToLowerInvariant())
             .ToList()).ToList();
         var widths = header.Select((h, k) => Math.Max(h.Length, rows.Max(row => row[k].Length))).ToList();
         string Line(IEnumerable<string> cells) =>

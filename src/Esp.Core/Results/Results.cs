@@ -34,12 +34,18 @@ public sealed class Results
         batchLosses = new(() => BatchLossesTable().ToFrame());
     }
 
-    Table RunsTable(SpikeRule? spikes = null) => Build(RunRecords, _ => 1, r => spikes is null ? RunSummary(r)
-        : RunSummary(r).Concat([("loss_spikes", _ => spikes.Detect(r.Losses).Count), ("spike_score", _ => spikes.Score(r.Losses))]));
+    /// <summary>runs.csv; with <paramref name="spikes"/> (each run's loss spikes by <paramref name="rule"/>) also loss_spikes and spike_score.</summary>
+    Table RunsTable(SpikeRule? rule = null, IReadOnlyDictionary<RunRecord, IReadOnlyList<Spike>>? spikes = null) =>
+        Build(RunRecords, _ => 1, r => rule is null || spikes is null ? RunSummary(r)
+            : RunSummary(r).Concat([("loss_spikes", _ => spikes[r].Count), ("spike_score", _ => rule.Score(spikes[r].Count, r.StepsTaken))]));
 
-    Table SpikesTable(SpikeRule rule, string column) => Build(RunRecords, r => rule.Detect(r.Column(column)).Count, r =>
+    /// <summary>Every run's spikes in <paramref name="column"/>, detected once (the tables read them twice).</summary>
+    IReadOnlyDictionary<RunRecord, IReadOnlyList<Spike>> Detect(SpikeRule rule, string column) =>
+        RunRecords.ToDictionary(r => r, r => rule.Detect(r.Column(column)), ReferenceEqualityComparer.Instance as IEqualityComparer<RunRecord>);
+
+    static Table SpikesTable(IReadOnlyList<RunRecord> runs, IReadOnlyDictionary<RunRecord, IReadOnlyList<Spike>> spikes) => Build(runs, r => spikes[r].Count, r =>
     {
-        var found = rule.Detect(r.Column(column));
+        var found = spikes[r];
         int s = r.Experiment.StepsPerEpoch;
         return [("global_step", i => found[i].Step), ("epoch", i => found[i].Step / s), ("step", i => found[i].Step % s),
                 ("height", i => found[i].Height), ("score", i => found[i].Score), ("recovery", i => found[i].Recovery)];
@@ -48,7 +54,7 @@ public sealed class Results
     /// <summary>Every spike of every run in <paramref name="column"/> (the batch loss by default, or e.g. grad_norm) by
     /// <paramref name="rule"/>: run, settings, global_step, epoch, step, height (value over the window's mean), score,
     /// recovery (steps until back within the band; missing when it never came back).</summary>
-    public Frame<int, string> Spikes(SpikeRule rule, string column = "loss") => SpikesTable(rule, column).ToFrame();
+    public Frame<int, string> Spikes(SpikeRule rule, string column = "loss") => SpikesTable(RunRecords, Detect(rule, column)).ToFrame();
 
     Table EpochsTable() => Build(RunRecords, r => r.EpochColumns.Count == 0 ? 0 : r.EpochColumns.Min(c => c.Length), r =>
         r.EpochColumnNames.Select((name, k) => (name, (Func<int, object?>)(i => r.EpochColumns[k][i]))).Prepend(("epoch", i => i)));
@@ -88,16 +94,17 @@ public sealed class Results
     {
         StepsCsv.Save(RunRecords, Path.Combine(folder, "steps.csv"), stepRowsWritten);
         // the tables are written without building Deedle frames, which a short script would wait for
-        Csv.Save(RunsTable(spikes), Path.Combine(folder, "runs.csv"));
-        if (spikes is not null) Csv.Save(SpikesTable(spikes, "loss"), Path.Combine(folder, "spikes.csv"));
+        var found = spikes is null ? null : Detect(spikes, "loss");
+        Csv.Save(RunsTable(spikes, found), Path.Combine(folder, "runs.csv"));
+        if (found is not null) Csv.Save(SpikesTable(RunRecords, found), Path.Combine(folder, "spikes.csv"));
         if (RunRecords.Any(r => r.EpochColumns.Count > 0 && r.EpochColumns.Min(c => c.Length) > 0))
             Csv.Save(EpochsTable(), Path.Combine(folder, "epochs.csv"));
         if (RunRecords.Any(r => r.BatchLosses.Count > 0)) Csv.Save(BatchLossesTable(), Path.Combine(folder, "batch_losses.csv"));
     }
 
-    /// <summary>A runs.csv value of the <paramref name="index"/>-th run (a metric, steps, status...), without a frame.</summary>
-    public object? RunValue(int index, string column) =>
-        RunSummary(RunRecords[index]).Where(c => c.Item1 == column).Select(c => c.Item2(0)).FirstOrDefault();
+    /// <summary>The runs.csv values of the <paramref name="index"/>-th run (metrics, steps, status...) by column, without a frame.</summary>
+    public IReadOnlyDictionary<string, object?> RunValues(int index) =>
+        RunSummary(RunRecords[index]).ToDictionary(c => c.Item1, c => c.Item2(0));
 
     static IEnumerable<(string, Func<int, object?>)> StepValues(RunRecord r)
     {

@@ -27,27 +27,38 @@ static class StepsCsv
         long rows = 0;
         foreach (var r in runs)
         {
-            var settings = r.Experiment.Settings().ToDictionary(s => s.Column, s => Csv.Format(s.Value));
-            settings["run"] = Csv.Format(r.Run);
-            var stepColumn = r.StepColumnNames.Select((name, k) => (name, k)).ToDictionary(p => p.name, p => r.StepColumns[p.k]);
-            int perEpoch = r.Experiment.StepsPerEpoch;
+            var cells = Cells(r, columns);
             for (int t = 0; t < r.StepsTaken; t++)
             {
                 line.Clear();
-                for (int c = 0; c < columns.Count; c++)
+                for (int c = 0; c < cells.Length; c++)
                 {
                     if (c > 0) line.Append(',');
-                    var name = columns[c];
-                    if (stepColumn.TryGetValue(name, out var values)) line.Append(Csv.Format(values[t]));
-                    else if (name == "epoch") line.Append(t / perEpoch);
-                    else if (name == "step") line.Append(t % perEpoch);
-                    else if (name == "global_step") line.Append(t);
-                    else if (settings.TryGetValue(name, out var text)) line.Append(text);
+                    line.Append(cells[c](t));
                 }
                 writer.WriteLine(line);
                 if (++rows % 100_000 == 0) rowsWritten?.Invoke(rows);
             }
         }
         if (rows % 100_000 != 0) rowsWritten?.Invoke(rows);
+    }
+
+    /// <summary>How run <paramref name="r"/> fills each column at step t, decided once per run rather than per cell:
+    /// a recorded value, the step's position, or the run's setting (formatted once; empty when it has none).</summary>
+    static Func<int, string>[] Cells(RunRecord r, IReadOnlyList<string> columns)
+    {
+        var settings = r.Experiment.Settings().ToDictionary(s => s.Column, s => Csv.Format(s.Value));
+        settings["run"] = Csv.Format(r.Run);
+        int perEpoch = r.Experiment.StepsPerEpoch;
+        return columns.Select(name =>
+        {
+            int k = r.StepColumnNames.ToList().IndexOf(name);
+            if (k >= 0) return t => Csv.Format(r.StepColumns[k][t]);
+            if (name == "epoch") return t => (t / perEpoch).ToString(CultureInfo.InvariantCulture);
+            if (name == "step") return t => (t % perEpoch).ToString(CultureInfo.InvariantCulture);
+            if (name == "global_step") return t => t.ToString(CultureInfo.InvariantCulture);
+            var text = settings.GetValueOrDefault(name, "");
+            return (Func<int, string>)(_ => text);
+        }).ToArray();
     }
 }
