@@ -14,7 +14,7 @@ public sealed record Explosion(int Step, int Window, double Loss, double Start)
     public static Explosion? Find(IReadOnlyList<double> losses, int stepsPerEpoch)
     {
         if (losses.Count == 0) return null;
-        int w = Math.Max(1, (Math.Min(stepsPerEpoch, losses.Count) + 9) / 10);
+        int w = Math.Max(1, EspMetrics.Window(Math.Min(stepsPerEpoch, losses.Count)));
         double start = losses.Take(w).Average();
         if (!(start > 0)) return null; // a loss that starts at or below 0 has no ratio to grow by
         for (int from = w; from + w <= losses.Count; from += w)

@@ -33,7 +33,7 @@ public sealed record SyntheticTabular(int TrainExamples = 1000, int ValidationEx
     LabelledData Draw(int seed)
     {
         var rng = Rng.For(seed, "data");
-        var means = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, Features).Select(_ => Separation * Normal(rng)).ToArray()).ToArray();
+        var means = Enumerable.Range(0, Classes).Select(_ => Enumerable.Range(0, Features).Select(_ => Separation * rng.Normal()).ToArray()).ToArray();
         (float[], long[]) Draw(int count)
         {
             var x = new float[count * Features];
@@ -41,7 +41,7 @@ public sealed record SyntheticTabular(int TrainExamples = 1000, int ValidationEx
             for (int i = 0; i < count; i++)
             {
                 y[i] = rng.NextInt(Classes);
-                for (int f = 0; f < Features; f++) x[i * Features + f] = (float)(means[y[i]][f] + Normal(rng));
+                for (int f = 0; f < Features; f++) x[i * Features + f] = (float)(means[y[i]][f] + rng.Normal());
             }
             return (x, y);
         }
@@ -49,7 +49,4 @@ public sealed record SyntheticTabular(int TrainExamples = 1000, int ValidationEx
         var (validationX, validationY) = Draw(ValidationExamples);
         return new LabelledData(trainX, trainY, validationX, validationY, Features);
     }
-
-    /// <summary>A standard normal draw (Box-Muller).</summary>
-    static double Normal(Rng rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }

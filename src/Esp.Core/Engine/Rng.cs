@@ -44,6 +44,9 @@ public sealed class Rng
 
     public double Uniform(double lo, double hi) => lo + (hi - lo) * NextDouble();
 
+    /// <summary>A standard normal draw (Box-Muller, from two uniform draws).</summary>
+    public double Normal() => Math.Sqrt(-2 * Math.Log(1 - NextDouble())) * Math.Cos(2 * Math.PI * NextDouble());
+
     /// <summary>Uniform integer in [0, n), without modulo bias.</summary>
     public int NextInt(int n)
     {

@@ -45,7 +45,7 @@ public sealed record RiverValley(int N = 1000, int Hills = 20, double Rho = 0.00
     internal (double[] A, double[] C, double[] V) Draw(int seed)
     {
         var rng = Rng.For(DataSeed ?? seed, "river");
-        double Normal() => Noise * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        double Normal() => Noise * rng.Normal();
         var a = Enumerable.Range(0, Hills).Select(_ => rng.Uniform(HillLow, HillHigh)).ToArray();
         var c = Enumerable.Range(0, N * Hills).Select(_ => Normal()).ToArray();
         var v = Enumerable.Range(0, N).Select(_ => Normal()).ToArray();
