@@ -20,18 +20,13 @@ Plot.Loss(runs, plotEvery: 10, panels: "sampler", series: "beta2", title: "Fashi
 // Mean +- sample sd over seeds of each metric, per sampler x beta2.
 var final = runs.RunRecords.Select(r => (Sampler: r.Experiment.Sampler.Name, Beta2: ((Adam)r.Experiment.Optimizer).Beta2,
                                          Accuracy: r.EpochColumn("val_accuracy")[^1], ValLoss: r.EpochColumn("val_loss")[^1])).ToList();
-string Spread(IEnumerable<double> xs)
-{
-    var v = xs.ToArray();
-    double mean = v.Average(), sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : double.NaN;
-    return $"{mean:F4} +- {sd:F4}";
-}
+string Show(GroupStats s) => $"{s.Mean:F4} +- {s.Std:F4}";
 Console.WriteLine($"sampler     beta2  sawtooth_index     rise_index         amplitude          final_loss         val_loss           val_accuracy   ({seeds} seeds)");
 foreach (var cell in GroupStats.Of(runs, "sawtooth_index", "sampler", "beta2"))
 {
     var (sampler, beta2) = (cell.Keys[0], cell.Keys[1]);
-    string Metric(string m) { var s = GroupStats.Of(runs, m, "sampler", "beta2").Single(c => c.Keys.SequenceEqual(cell.Keys)); return $"{s.Mean:F4} +- {s.Std:F4}"; }
+    string Metric(string m) => Show(GroupStats.Of(runs, m, "sampler", "beta2").Single(c => c.Keys.SequenceEqual(cell.Keys)));
     var last = final.Where(f => f.Sampler == sampler && $"{f.Beta2}" == beta2).ToList();
     Console.WriteLine($"{sampler,-11} {beta2,-6} {Metric("sawtooth_index"),-18} {Metric("rise_index"),-18} {Metric("amplitude"),-18} " +
-                      $"{Metric("final_loss"),-18} {Spread(last.Select(f => f.ValLoss)),-18} {Spread(last.Select(f => f.Accuracy))}");
+                      $"{Metric("final_loss"),-18} {Show(GroupStats.Of(last.Select(f => f.ValLoss))),-18} {Show(GroupStats.Of(last.Select(f => f.Accuracy)))}");
 }

@@ -1,10 +1,5 @@
 // Shared by the spike scripts: a table of spikes per group of runs, mean +- sample sd over the seeds in each group.
-static string Spread(IEnumerable<double> xs)
-{
-    var v = xs.ToArray();
-    double mean = v.Average(), sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : double.NaN;
-    return $"{mean,9:G4} +- {sd,-8:G3}";
-}
+static string Spread(IEnumerable<double> xs) => $"{GroupStats.Of(xs),-21}";
 
 /// One line per group: spikes per run, how many fell on an epoch's partial last batch, heights, final loss.
 static void PrintSpikes(IEnumerable<IGrouping<string, RunRecord>> groups, SpikeRule rule)

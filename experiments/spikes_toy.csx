@@ -5,6 +5,7 @@
 // has a high loss the epoch after. Spikes: a batch loss more than 4 sd above the mean of the 100 batches before it.
 // Adam beta2 0.999 / 0.95 / 0.9 x eps 1e-8 / 1e-6, SGD, and two remedies at beta2 0.9: SPAM, and clipping the
 // gradient norm (at 1). 3 seeds. --quick: N = D = 1 000 with one rare function, batch 10.
+#load "spikes.csx"
 var problem = Args.Quick ? new QuadraticProblem(N: 1000, D: 1000, Rare: 1, RareA: 1000) : new QuadraticProblem(Rare: 10, RareA: 1000);
 int batch = Args.Quick ? 10 : 100, seeds = 3;
 var rule = new ZScoreRule(Window: 100, K: 4);
@@ -22,12 +23,6 @@ var runs = Run(from optimizer in optimizers
 Plot.Lines(runs, "loss", plotEvery: 1, panels: "optimizer", title: "batch loss per step")
     .And(Plot.Lines(runs, "v_0", plotEvery: 1, panels: "optimizer", title: "v of a rare coordinate (0)")).Save("spikes_toy");
 
-string Spread(IEnumerable<double> xs)
-{
-    var v = xs.ToArray();
-    double mean = v.Average(), sd = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / Math.Max(1, v.Length - 1));
-    return $"{mean,8:F2} +- {sd,-6:F2}";
-}
 Console.WriteLine($"optimizer                      spikes/run        max height        final loss        v_0 min (last 10 epochs)  ({seeds} seeds; {rule.Label})");
 foreach (var cell in runs.RunRecords.GroupBy(r => r.Experiment.Optimizer))
 {

@@ -16,7 +16,7 @@ Plot.Epochs(runs, "hill_loss", series: "schedule", title: "hill part of the loss
     .And(Plot.Epochs(runs, "river_loss", series: "schedule", title: "river part after each epoch"))
     .And(Plot.Loss(runs, plotEvery: 100, series: "schedule", title: "batch loss")).Save("wsd_river");
 
-string Spread(IEnumerable<double> xs) { var v = xs.ToArray(); double m = v.Average(), sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / (v.Length - 1)) : 0; return $"{m,9:G4} +- {sd,-8:G2}"; }
+string Spread(IEnumerable<double> xs) => $"{GroupStats.Of(xs),-21}";
 int half = epochs / 2 - 1, stableEnd = (int)(0.8 * epochs) - 1;
 Console.WriteLine($"schedule                    hill (epoch {half})          hill (epoch {stableEnd})         hill (end)             river (epoch {half})         river (end)            full loss - floor (end)");
 foreach (var g in runs.RunRecords.GroupBy(r => r.Experiment.LrSchedule.Label))

@@ -17,12 +17,18 @@ public sealed record GroupStats(IReadOnlyList<string> Keys, double Mean, double 
         bool Counted(RunRecord r) => r.Status == RunStatus.Completed || includeExploded && r.Status == RunStatus.Exploded;
         return results.RunRecords.Select((r, i) => (Keys: by.Select(b => r.Setting(b) ?? "").ToArray(), Value: Counted(r) ? values[i] : double.NaN))
             .GroupBy(p => string.Join("\u0001", p.Keys))
-            .Select(g =>
-            {
-                var xs = g.Select(p => p.Value).Where(v => double.IsFinite(v)).ToArray();
-                double mean = xs.Length > 0 ? xs.Average() : double.NaN;
-                double std = xs.Length > 1 ? Math.Sqrt(xs.Sum(v => (v - mean) * (v - mean)) / (xs.Length - 1)) : double.NaN;
-                return new GroupStats(g.First().Keys, mean, std, xs.Length);
-            }).ToList();
+            .Select(g => Of(g.Select(p => p.Value)) with { Keys = g.First().Keys }).ToList();
     }
+
+    /// <summary>Mean, sample std and count of the finite <paramref name="values"/> (e.g. one number per seed).</summary>
+    public static GroupStats Of(IEnumerable<double> values)
+    {
+        var xs = values.Where(double.IsFinite).ToArray();
+        double mean = xs.Length > 0 ? xs.Average() : double.NaN;
+        double std = xs.Length > 1 ? Math.Sqrt(xs.Sum(v => (v - mean) * (v - mean)) / (xs.Length - 1)) : double.NaN;
+        return new GroupStats([], mean, std, xs.Length);
+    }
+
+    /// <summary>"mean +- sd", as the scripts print a spread over seeds.</summary>
+    public override string ToString() => FormattableString.Invariant($"{Mean:G4} +- {Std:G2}");
 }
