@@ -11,11 +11,14 @@ public sealed record CommandLine(
     string? CacheFolder = null,
     IReadOnlyDictionary<string, string>? Values = null,
     bool Help = false,
-    bool Resume = false)
+    bool Resume = false,
+    ShardSource? Shard = null,
+    string? TensorBoard = null)
 {
     public const string Usage = """
         usage: dotnet esp-script SCRIPT.csx [options] [--NAME VALUE ...]
                dotnet esp-script SCRIPT.csx --help    (also lists the options SCRIPT reads)
+               dotnet esp-script merge results/NAME    (joins the shards of a sharded run, see --shard)
 
         Runs an Esp experiment script and writes its results to results/<script name>/ in the
         current directory (not beside the script): steps.csv, runs.csv, <name>.html (figures,
@@ -33,6 +36,14 @@ public sealed record CommandLine(
           --resume      continue from the checkpoints of an interrupted run of the script (scripts
                         that set EngineOptions.CheckpointEvery save them in <out>.checkpoints/);
                         runs that had finished are not recomputed
+          --shard i/n   run only the i-th (0-based, 0 <= i < n) of n slices of every Run grid, balanced by
+                        the runs' expected cost, into <out>/shards/i-of-n/ (no figures or summaries: the
+                        results are partial; `merge <out>` writes them once every shard is there). Without
+                        it, a Slurm job array task (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a
+                        Kubernetes Indexed Job pod (JOB_COMPLETION_INDEX, with --shards n) runs its shard
+          --shards n    the shard count, for JOB_COMPLETION_INDEX (a Job's completions)
+          --tensorboard DIR  also write each run's per-step columns and settings as TensorBoard event files,
+                        one folder per run (DIR/run-0003/)
           --help        print this text
           --NAME VALUE  an option of the script, read there with Args.Get("NAME", default); a NAME
                         the script never reads is refused before anything runs
@@ -41,7 +52,8 @@ public sealed record CommandLine(
         output and keeps the previous results.
 
         exit codes: 0 done, 1 the script does not compile, 2 it threw, 3 an invalid experiment
-        description (nothing ran), 64 a bad command line or --out folder (nothing ran),
+        description (nothing ran), 64 a bad command line or --out folder, or shards that do not
+        merge (nothing ran),
         130 stopped by SIGINT, 143 stopped by SIGTERM
         """;
 
@@ -49,17 +61,17 @@ public sealed record CommandLine(
     /// Parses the arguments, or returns the error to print with the usage text. --help wins over any error:
     /// it gives no line, or with a script a line with Help set (its options are listed too).
     /// </summary>
-    public static (CommandLine? Line, string? Error) Parse(IReadOnlyList<string> args)
+    public static (CommandLine? Line, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
     {
-        var (line, error) = ParseAll(args);
+        var (line, error) = ParseAll(args, environment ?? Environment.GetEnvironmentVariable);
         if (!args.Any(a => a is "--help" or "-h")) return (line, error);
         var script = line?.Script ?? args.FirstOrDefault(a => !a.StartsWith('-') && a.EndsWith(".csx", StringComparison.Ordinal));
         return (script is null ? null : (line ?? new CommandLine(script)) with { Script = script, Help = true }, null);
     }
 
-    static (CommandLine? Line, string? Error) ParseAll(IReadOnlyList<string> args)
+    static (CommandLine? Line, string? Error) ParseAll(IReadOnlyList<string> args, Func<string, string?> environment)
     {
-        string? script = null, output = null, cache = null;
+        string? script = null, output = null, cache = null, shard = null, shards = null, tensorBoard = null;
         bool quick = false, resume = false;
         int seed = 0;
         var values = new Dictionary<string, string>();
@@ -74,6 +86,12 @@ public sealed record CommandLine(
                 case "--resume": resume = true; break;
                 case "--out": output = Next() ?? ""; if (output == "") return (null, "--out needs a folder, e.g. --out results/try1"); break;
                 case "--cache": cache = Next() ?? ""; if (cache == "") return (null, "--cache needs a folder"); break;
+                case "--shard": shard = Next() ?? ""; break;
+                case "--shards": shards = Next() ?? ""; break;
+                case "--tensorboard":
+                    tensorBoard = Next() ?? "";
+                    if (tensorBoard == "") return (null, "--tensorboard needs a folder, e.g. --tensorboard runs/tb");
+                    break;
                 case "--seed":
                     var s = Next();
                     if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out seed) || seed < 0)
@@ -91,11 +109,16 @@ public sealed record CommandLine(
             }
         }
         if (script is null) return (null, "give the script to run, e.g. dotnet esp-script experiments/fig19.csx");
-        return (new CommandLine(script, output, quick, seed, cache, values, Resume: resume), null);
+        var (source, shardError) = ShardSource.Resolve(shard, shards, environment);
+        if (shardError is not null) return (null, shardError);
+        return (new CommandLine(script, output, quick, seed, cache, values, Resume: resume, Shard: source, TensorBoard: tensorBoard), null);
     }
 
-    /// <summary>results/&lt;script name&gt;/ unless --out was given.</summary>
-    public string OutputFolder => Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(Script));
+    /// <summary>results/&lt;script name&gt;/ unless --out was given: where the whole results go (and the shards' folder).</summary>
+    public string ResultsRoot => Out ?? Path.Combine("results", Path.GetFileNameWithoutExtension(Script));
+
+    /// <summary>What this run writes: <see cref="ResultsRoot"/>, or a shard's folder inside it.</summary>
+    public string OutputFolder => Shard is null ? ResultsRoot : Path.Combine(ResultsRoot, ShardMerge.ShardsFolder, Shard.Shard.Name);
 
     /// <summary>Where the script's checkpoints go: beside its results folder, so that they outlive a failed or interrupted run.</summary>
     public string CheckpointFolder => Path.GetFullPath(OutputFolder).TrimEnd('/') + ".checkpoints";

@@ -10,9 +10,12 @@ namespace Esp.Scripting;
 /// </summary>
 static class Manifest
 {
-    public static string Json(CommandLine line, CompiledScript script, IReadOnlyList<RunRecord> runs,
-        DateTime started, double runSeconds, IReadOnlyList<string> files)
+    /// <summary>The manifest; a shard's also names its shard, its source, every grid whole with its slice, and the
+    /// script's error on partial results if any; a merge's names the shards it joined.</summary>
+    public static string Json(CommandLine line, CompiledScript script, ScriptGlobals globals,
+        DateTime started, double runSeconds, IReadOnlyList<string> files, string? scriptError = null, IReadOnlyList<string>? mergedFrom = null)
     {
+        var runs = globals.Records;
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -66,9 +69,35 @@ static class Manifest
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (line.Shard is { } shard) Shard(w, shard, globals.Grids, scriptError);
+            if (mergedFrom is not null) Strings(w, "merged_from", mergedFrom);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Which shard this is and where it came from, and every grid whole (the merge checks them) with the slice run here.</summary>
+    static void Shard(Utf8JsonWriter w, ShardSource shard, IReadOnlyList<ScriptGlobals.Grid> grids, string? scriptError)
+    {
+        w.WriteStartObject("shard");
+        w.WriteNumber("index", shard.Shard.Index);
+        w.WriteNumber("count", shard.Shard.Count);
+        w.WriteString("source", shard.Source);
+        w.WriteString("working_directory", Directory.GetCurrentDirectory());
+        w.WriteString("script_error", scriptError);
+        w.WriteEndObject();
+        w.WriteStartArray("grids");
+        foreach (var grid in grids)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("first_run", grid.FirstRun);
+            Strings(w, "descriptions", grid.Experiments.Select(x => x.ToString()));
+            w.WriteStartArray("slice");
+            foreach (var i in grid.Slice) w.WriteNumberValue(grid.FirstRun + i);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
@@ -78,6 +107,6 @@ static class Manifest
         w.WriteEndArray();
     }
 
-    static string Sha256(string file) =>
+    internal static string Sha256(string file) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))).ToLowerInvariant();
 }

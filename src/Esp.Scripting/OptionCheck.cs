@@ -7,7 +7,7 @@ namespace Esp.Scripting;
 public static class OptionCheck
 {
     /// <summary>esp-script's own options (CommandLine.Parse), also candidates for "did you mean".</summary>
-    public static readonly IReadOnlyList<string> BuiltIn = ["out", "quick", "seed", "cache", "help", "resume"];
+    public static readonly IReadOnlyList<string> BuiltIn = ["out", "quick", "seed", "cache", "help", "resume", "shard", "shards", "tensorboard"];
 
     /// <summary>
     /// The error lines for the values the script does not read, or none. When the script reads an option whose

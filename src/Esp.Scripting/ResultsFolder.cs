@@ -94,7 +94,9 @@ public sealed class ResultsFolder : IDisposable
         if (Directory.Exists(System.IO.Path.Combine(full, ".git")) || File.Exists(System.IO.Path.Combine(full, ".git")))
             return Refuse($"is the root of a repository: {pickNew}");
         if (MountPoints().Contains(full)) return Refuse($"is a mount point: give a folder inside it, e.g. --out {full}/results");
-        var entries = Directory.EnumerateFileSystemEntries(full).Select(System.IO.Path.GetFileName).ToList();
+        // the shards' folder is Esp's (each shard claims its own folder in it) and is carried over when results replace it
+        var entries = Directory.EnumerateFileSystemEntries(full).Select(System.IO.Path.GetFileName)
+            .Where(e => !(e == ShardMerge.ShardsFolder && Directory.Exists(System.IO.Path.Combine(full, e)))).ToList();
         if (entries.Count == 0) return null;
         var written = FilesEspWrote(full);
         if (written is null)

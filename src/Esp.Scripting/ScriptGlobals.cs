@@ -2,12 +2,30 @@ namespace Esp.Scripting;
 
 /// <summary>
 /// What a .csx script sees without any import: <c>Args</c> and <c>Run</c>, next to Esp's descriptions,
-/// Plot, Report and Deedle (imported by the host).
+/// Plot, Report and Deedle (imported by the host). With a <paramref name="shard"/>, Run computes only that shard's
+/// slice of each grid; with <paramref name="recorded"/> runs (a merge), Run computes nothing and returns the runs the
+/// shards recorded, so that the rest of the script makes the same figures and prints as a single machine's run.
 /// </summary>
 public sealed class ScriptGlobals(ScriptArgs args, Progress progress, CancellationToken cancel = default,
-    EngineOptions? engineOptions = null)
+    EngineOptions? engineOptions = null, Shard? shard = null, IReadOnlyDictionary<int, StoredRun>? recorded = null)
 {
     readonly List<RunRecord> records = [];
+    readonly List<Grid> grids = [];
+    int numbered; // runs numbered so far, across Run and Check: a shard numbers the whole grid, not its slice
+
+    /// <summary>One Run call's grid, its first run number and the positions of the runs this process ran.</summary>
+    public sealed record Grid(int FirstRun, IReadOnlyList<Experiment> Experiments, IReadOnlyList<int> Slice);
+
+    /// <summary>Every Run call's grid so far (a shard's manifest lists them whole).</summary>
+    public IReadOnlyList<Grid> Grids => grids;
+
+    /// <summary>Whether a Run call is under way (a shard tells an engine failure from the script's own code).</summary>
+    public bool InRun { get; private set; }
+
+    /// <summary>The recorded runs that a Run call has returned (a merge checks that it used every one).</summary>
+    public IReadOnlyCollection<int> Replayed => replayed;
+
+    readonly HashSet<int> replayed = [];
 
     public ScriptArgs Args { get; } = args;
 
@@ -38,13 +56,46 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
     {
         var grid = experiments.ToList();
         Experiment.ValidateAll(grid); // before the progress display starts
-        progress.Start(grid);
-        Results results;
-        try { results = Engine.Run(grid, progress.Log, progress.RunDone, firstRun: records.Count, EngineOptions, cancel, progress.EpochDone); }
-        finally { progress.Finish(); } // ends the live line, also when interrupted
-        records.AddRange(results.RunRecords);
-        return results;
+        int first = numbered;
+        numbered += grid.Count;
+        var slice = shard?.Slice(grid) ?? Enumerable.Range(0, grid.Count).ToList();
+        grids.Add(new Grid(first, grid, slice));
+        InRun = true;
+        try
+        {
+            var results = recorded is not null ? Recorded(grid, first) : Compute(grid, first, slice);
+            records.AddRange(results.RunRecords);
+            return results;
+        }
+        finally { InRun = false; }
     }
+
+    Results Compute(IReadOnlyList<Experiment> grid, int first, IReadOnlyList<int> slice)
+    {
+        if (slice.Count == 0) return new Results([]); // a shard can get no run of a small grid
+        var runs = slice.Select(i => grid[i]).ToList();
+        progress.Start(runs);
+        try
+        {
+            return Engine.Run(runs, progress.Log, progress.RunDone, first, EngineOptions, cancel, progress.EpochDone,
+                numbers: slice.Select(i => first + i).ToList());
+        }
+        finally { progress.Finish(); } // ends the live line, also when interrupted
+    }
+
+    /// <summary>The grid's runs as the shards recorded them, each checked against its description here.</summary>
+    Results Recorded(IReadOnlyList<Experiment> grid, int first) => new(grid.Select((x, k) =>
+    {
+        int run = first + k;
+        if (!recorded!.TryGetValue(run, out var stored))
+            throw new ShardMismatchException($"run {run} ({x}) is in no shard: the shards stopped before this Run call, " +
+                "or ran another version of the script; re-run the shards");
+        if (stored.Description != x.ToString())
+            throw new ShardMismatchException($"run {run} is {x} here but the shards recorded {stored.Description}: " +
+                "the script makes other runs than when the shards ran; re-run the shards");
+        replayed.Add(run);
+        return stored.WithExperiment(x);
+    }).ToList());
 
     public Results Run(params Experiment[] experiments) => Run((IEnumerable<Experiment>)experiments);
 
@@ -59,13 +110,17 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
     /// </summary>
     public ClaimResult Check(Claim claim)
     {
+        if (shard is not null || recorded is not null)
+            throw new InvalidExperimentException([$"Check(\"{claim.Name}\") cannot run sharded: a claim draws and shrinks its cases " +
+                "one after another. Run a script with claims on one machine (without --shard)"]);
         progress.Log.WriteLine($"esp-script: checking \"{claim.Name}\" on {claim.Cases} cases");
         var result = Claims.Check(claim, EngineOptions with { Resume = false, CheckpointEvery = null }, progress.Log);
         claims.Add(result);
         Console.WriteLine(result);
         if (result.Counterexample is { } runs)
         {
-            int first = records.Count; // read once: AddRange enumerates lazily, adding as it goes
+            int first = numbered;
+            numbered += runs.Count;
             records.AddRange(runs.Select((r, k) => r with { Run = first + k }).ToList());
         }
         return result;

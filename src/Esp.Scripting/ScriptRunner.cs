@@ -13,9 +13,15 @@ public static class ScriptRunner
     public const int Ok = 0, CompileError = 1, RuntimeError = 2, InvalidDescription = 3, Usage = 64;
 
     /// <summary>The exit code, after printing results and errors to <paramref name="stdout"/> / <paramref name="stderr"/>.</summary>
-    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, bool liveProgress = false)
+    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, bool liveProgress = false,
+        Func<string, string?>? environment = null)
     {
-        var (line, usageError) = CommandLine.Parse(args);
+        if (args.Count > 0 && args[0] == "merge")
+        {
+            using var mergeInterrupt = Interrupt.OnSignals(stderr);
+            return ShardMerge.Execute(args.Skip(1).ToList(), stdout, stderr, mergeInterrupt);
+        }
+        var (line, usageError) = CommandLine.Parse(args, environment);
         if (line is { Help: true }) return Help(line, stdout, stderr);
         if (line is null)
         {
@@ -47,8 +53,15 @@ public static class ScriptRunner
     /// <summary>What a script run did (for tests and the benchmark).</summary>
     public sealed record Outcome(int ExitCode, CompiledScript? Script, string? OutputFolder);
 
+    /// <summary>
+    /// Runs <paramref name="line"/>'s script. With a shard (<see cref="CommandLine.Shard"/>), only its slice of each
+    /// grid runs and its folder gets the records and the manifest, never figures or summaries: the script's own output
+    /// is withheld, and the script's code failing on partial results after its Run calls is noted, not fatal. With
+    /// <paramref name="recorded"/> runs (<see cref="ShardMerge"/>), Run returns them instead of computing, and the
+    /// script writes exactly what a single machine's run writes.
+    /// </summary>
     public static Outcome Run(CommandLine line, TextWriter stdout, TextWriter stderr, bool liveProgress = false,
-        Interrupt? interrupt = null)
+        Interrupt? interrupt = null, IReadOnlyDictionary<int, StoredRun>? recorded = null, IReadOnlyList<string>? mergedFrom = null)
     {
         var started = DateTime.UtcNow;
         var (folder, refusal) = ResultsFolder.Claim(line.OutputFolder, Directory.GetCurrentDirectory());
@@ -98,27 +111,60 @@ public static class ScriptRunner
             AtomicFile.WriteFolder(output, recheck: folder.ChangedSinceClaim, fill: staging =>
             {
                 interrupt.OnForcedExit(() => Directory.Delete(staging, recursive: true));
-                OutputFolder.Current = staging;
+                var shard = line.Shard;
+                // a shard's figures and tables would show partial results: they go to a folder that is then removed
+                var partial = shard is null ? null : Directory.CreateDirectory(Path.Combine(staging, "partial")).FullName;
+                OutputFolder.Current = partial ?? staging;
                 var arguments = new ScriptArgs(line);
                 var progress = new Progress(stderr, liveProgress);
                 var globals = new ScriptGlobals(arguments, progress, interrupt.Token,
-                    EngineOptions.Default with { CheckpointFolder = line.CheckpointFolder, Resume = line.Resume });
+                    EngineOptions.Default with { CheckpointFolder = line.CheckpointFolder, Resume = line.Resume },
+                    shard?.Shard, recorded);
                 finished = () => globals.Records.Count;
+                string? scriptError = null;
                 var previousOut = Console.Out;
-                Console.SetOut(stdout); // scripts print with Console.WriteLine
+                Console.SetOut(shard is null ? stdout : TextWriter.Null); // scripts print with Console.WriteLine
                 try { script.Run(globals).GetAwaiter().GetResult(); }
+                catch (Exception e) when (shard is not null && globals.Grids.Count > 0 && !globals.InRun
+                                          && e is not (InvalidExperimentException or ShardMismatchException) && !IsCancellation(e))
+                {
+                    scriptError = $"{e.GetType().Name}: {e.Message}";
+                    stderr.WriteLine($"esp-script: note: after this shard's Run calls the script threw {scriptError}; its code " +
+                        "may need the whole grid, which only the merge has. The shard's runs are kept; a Run call that was not " +
+                        "reached is reported by the merge");
+                }
                 finally { Console.SetOut(previousOut); }
                 foreach (var name in arguments.Unread)
                     stderr.WriteLine($"esp-script: warning: --{name} {line.Values![name]} was given but " +
                         $"{Path.GetFileName(line.Script)} never read it (no Args.Get(\"{name}\", ...) ran): this run did not use it");
-                long rows = globals.Records.Sum(r => (long)r.StepsTaken);
-                if (globals.Records.Count > 0) new Results(globals.Records).Save(staging, written => progress.Writing(written, rows), globals.Spikes);
-                if (globals.ClaimResults.Count > 0) ClaimsFile.Save(globals.ClaimResults, staging);
+                if (shard is not null)
+                {
+                    Directory.Delete(partial!, recursive: true);
+                    RecordFile.Write(Path.Combine(staging, ShardMerge.RecordsFile), globals.Records);
+                    stderr.WriteLine($"esp-script: shard {shard.Shard.Name} ({shard.Source}): {globals.Records.Count} of " +
+                        $"{globals.Grids.Sum(g => g.Experiments.Count)} runs; no figures or summaries until " +
+                        $"dotnet esp-script merge {line.ResultsRoot}");
+                }
+                else
+                {
+                    if (recorded is not null && recorded.Keys.Except(globals.Replayed).Order().ToList() is { Count: > 0 } unused)
+                        throw new ShardMismatchException($"the shards hold runs that the script does not make now (runs " +
+                            $"{string.Join(", ", unused.Take(5))}{(unused.Count > 5 ? ", ..." : "")}): re-run the shards");
+                    long rows = globals.Records.Sum(r => (long)r.StepsTaken);
+                    if (globals.Records.Count > 0) new Results(globals.Records).Save(staging, written => progress.Writing(written, rows), globals.Spikes);
+                    if (globals.ClaimResults.Count > 0) ClaimsFile.Save(globals.ClaimResults, staging);
+                }
                 interrupt.Token.ThrowIfCancellationRequested(); // a script that caught the cancellation still stops
                 AtomicFile.WriteText(Path.Combine(staging, "manifest.json"),
-                    Manifest.Json(line, script, globals.Records, started, clock.Elapsed.TotalSeconds,
-                        Directory.EnumerateFileSystemEntries(staging).Select(Path.GetFileName).Order().ToList()!));
-            });
+                    Manifest.Json(line, script, globals, started, clock.Elapsed.TotalSeconds,
+                        Directory.EnumerateFileSystemEntries(staging).Select(Path.GetFileName).Order().ToList()!, scriptError, mergedFrom));
+            }, carry: [ShardMerge.ShardsFolder]);
+        }
+        catch (ShardMismatchException e)
+        {
+            stderr.WriteLine($"esp-script: merge: {e.Message}");
+            stderr.WriteLine("esp-script: nothing was written");
+            return new Outcome(Usage, script, null);
         }
         catch (InvalidExperimentException e)
         {

@@ -223,9 +223,13 @@ static class EspProcess
 {
     static string Tool => Path.ChangeExtension(typeof(ScriptRunner).Assembly.Location, ".dll");
 
-    public static Process Start(string workingDirectory, params string[] args)
+    public static Process Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the tool with <paramref name="environment"/> added to this process's variables.</summary>
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         info.ArgumentList.Add(Tool);
         foreach (var a in args) info.ArgumentList.Add(a);
         return Process.Start(info)!;

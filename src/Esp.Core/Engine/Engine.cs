@@ -12,18 +12,22 @@ public static class Engine
     /// numbers are the same alone or in a batch. A run whose loss becomes NaN or Inf stops there, is marked
     /// "diverged" and its message is written to <paramref name="log"/> (stderr by default); the other runs go
     /// on. <paramref name="onRunDone"/> is called as each run finishes (one call at a time, in finishing order).
-    /// Runs are numbered from <paramref name="firstRun"/> in the grid's order, and results keep that order.
+    /// Runs are numbered from <paramref name="firstRun"/> in the grid's order, or by <paramref name="numbers"/> when
+    /// given (a shard's slice of a larger grid keeps the whole grid's numbers), and results keep the grid's order.
     /// Cancelling <paramref name="cancel"/> stops every run within a step and throws OperationCanceledException.
     /// <paramref name="onEpochDone"/> hears the steps of every epoch a run completes (one call at a time), for progress
     /// within long runs.
     /// </summary>
     public static Results Run(IEnumerable<Experiment> experiments, TextWriter? log = null,
         Action<RunRecord>? onRunDone = null, int firstRun = 0, EngineOptions? options = null,
-        CancellationToken cancel = default, Action<int>? onEpochDone = null)
+        CancellationToken cancel = default, Action<int>? onEpochDone = null, IReadOnlyList<int>? numbers = null)
     {
         var grid = experiments.ToList();
         options ??= EngineOptions.Default;
         Experiment.ValidateAll(grid);
+        if (numbers is not null && numbers.Count != grid.Count)
+            throw new ArgumentException($"numbers has {numbers.Count} run numbers for a grid of {grid.Count} runs: give one per run");
+        int Number(int i) => numbers?[i] ?? firstRun + i;
         var batches = BatchPlan.Make(grid, options);
 
         var records = new RunRecord[grid.Count];
@@ -52,7 +56,7 @@ public static class Engine
 
         foreach (var batch in rest)
         {
-            var runs = batch.Indices.Select(i => (firstRun + i, grid[i])).ToList();
+            var runs = batch.Indices.Select(i => (Number(i), grid[i])).ToList();
             if (batch.Backend == Backend.Fused)
                 FusedBatch.Execute(runs, batch.Parallel, Log, cancel, EpochDone, (k, record) => Done(batch.Indices[k], record));
             else
@@ -70,7 +74,7 @@ public static class Engine
                 {
                     int i = single[k].Indices[0];
                     torch.set_num_threads(1);
-                    Done(i, TensorBatch.Execute([(firstRun + i, grid[i])], Log, cancel, options, EpochDone)[0]);
+                    Done(i, TensorBatch.Execute([(Number(i), grid[i])], Log, cancel, options, EpochDone)[0]);
                 });
             }
             finally { torch.set_num_threads(before); }

@@ -29,6 +29,8 @@ public sealed record Network(Model Model, Dataset Data, Precision Precision = Pr
 
     internal override IReadOnlyList<string> EpochColumns => Data.ValidationExamples > 0 ? ["val_loss", "val_accuracy"] : [];
 
+    internal override double StepCost(int batchSize) => (double)Parameters * batchSize;
+
     internal override object? BatchKey => null; // a network run is a batch of its own
 
     /// <summary>The training and validation data (float32 or float64), theta with its moments, gradient and the

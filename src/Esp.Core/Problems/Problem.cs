@@ -38,6 +38,13 @@ public abstract record Problem
     /// <summary>The engine's side of a batch of runs of this problem (all sharing <see cref="BatchKey"/>).</summary>
     internal abstract ITensorProblem Tensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type);
 
+    /// <summary>
+    /// The relative cost of one step at <paramref name="batchSize"/>, for balancing shards (<see cref="Shard"/>): a
+    /// step touches the batch's examples and makes one pass over theta. A network overrides it (every example
+    /// passes through every weight).
+    /// </summary>
+    internal virtual double StepCost(int batchSize) => (double)Parameters + batchSize;
+
     /// <summary>Per-epoch columns besides full_loss that every run of this problem records (e.g. validation).</summary>
     internal virtual IReadOnlyList<string> EpochColumns => [];
 }

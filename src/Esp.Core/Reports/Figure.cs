@@ -39,9 +39,15 @@ public sealed class Figure
     /// <summary>The page as UTF-8: plotly.js is copied from the resource as bytes (4.5 MB), not decoded into a string.</summary>
     void Write(System.IO.Stream stream)
     {
+        int panel = 0;
+        string Inline(PlotlyChart chart)
+        {
+            chart.Id = $"panel-{panel++}"; // XPlot draws a random id: numbered, the same figure gives the same page
+            return chart.GetInlineHtml();
+        }
         var charts = string.Join("\n", sections.Select((s, k) =>
             (k == 0 ? "" : $"<h3 style=\"font-family:sans-serif\">{WebUtility.HtmlEncode(s.Title)}</h3>\n") +
-            string.Join("\n", s.Panels.Select(p => p.GetInlineHtml()))));
+            string.Join("\n", s.Panels.Select(Inline))));
         void Text(string value) => stream.Write(System.Text.Encoding.UTF8.GetBytes(value));
         Text($"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(Title)}</title>\n<script>");
         using (var plotly = PlotlyJs()) plotly.CopyTo(stream);

@@ -34,8 +34,10 @@ public static class AtomicFile
     /// replacing what was there. If <paramref name="fill"/> throws, <paramref name="folder"/> is left untouched. Just
     /// before the swap <paramref name="recheck"/> may say why the folder must not be replaced after all (someone put
     /// a file there meanwhile): then nothing is replaced, the new content is kept beside it, and an IOException says where.
+    /// The entries named in <paramref name="carry"/> (e.g. a sub-folder of shard results) are moved from the old folder
+    /// into the new one at the swap, and back if the swap fails: replacing the results never loses them.
     /// </summary>
-    public static void WriteFolder(string folder, Action<string> fill, Func<string?>? recheck = null)
+    public static void WriteFolder(string folder, Action<string> fill, Func<string?>? recheck = null, IReadOnlyList<string>? carry = null)
     {
         var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
         var parent = Path.GetDirectoryName(full)!;
@@ -54,10 +56,17 @@ public static class AtomicFile
                 throw new IOException($"{why}; nothing was replaced, the new results are in {kept}");
             }
             bool hadOld = Directory.Exists(full);
+            var carried = hadOld ? (carry ?? []).Where(name => Directory.Exists(Path.Combine(full, name))).ToList() : [];
             if (hadOld) Directory.Move(full, old);
-            try { Directory.Move(staging, full); }
+            try
+            {
+                foreach (var name in carried) Directory.Move(Path.Combine(old, name), Path.Combine(staging, name));
+                Directory.Move(staging, full);
+            }
             catch
             {
+                foreach (var name in carried.Where(name => Directory.Exists(Path.Combine(staging, name))))
+                    Directory.Move(Path.Combine(staging, name), Path.Combine(old, name));
                 if (hadOld) Directory.Move(old, full); // put the previous results back
                 throw;
             }
