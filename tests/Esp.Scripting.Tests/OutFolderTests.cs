@@ -221,7 +221,7 @@ public sealed class OutFolderTests : IDisposable
 /// <summary>The esp-script tool run as its own process (the build next to the tests), for signals and working directories.</summary>
 static class EspProcess
 {
-    static string Tool => Path.ChangeExtension(typeof(ScriptRunner).Assembly.Location, ".dll");
+    public static string Tool => Path.ChangeExtension(typeof(ScriptRunner).Assembly.Location, ".dll");
 
     public static Process Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
 

@@ -172,6 +172,26 @@ public sealed class ShardMergeTests : IDisposable
     }
 
     [Fact]
+    public void A_sweep_submitted_to_a_real_Slurm_cluster_as_a_job_array_of_three_tasks_merges_to_the_single_machine_run()
+    {
+        var script = scratch.Write("sweep.csx", Sweep);
+        var whole = Whole(script); // also compiles the script into the cache the tasks share
+        using var cluster = new SlurmCluster(Directory.CreateDirectory(Path.Combine(scratch.Folder, "slurm")).FullName);
+        var job = scratch.Write("job.sh", $"#!/bin/sh\ncd {scratch.Folder}\nexec dotnet {EspProcess.Tool} sweep.csx --out array --cache {scratch.Cache}\n");
+        var submitted = cluster.Run("/usr/bin/sbatch", "--wait", "--array=0-2", "--output", Path.Combine(cluster.Folder, "log", "task-%a.out"), job);
+        Assert.Contains("Submitted batch job", submitted);
+        var folder = Path.Combine(scratch.Folder, "array");
+        for (int i = 0; i < 3; i++)
+        {
+            var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "shards", $"{i}-of-3", "manifest.json")));
+            Assert.Equal($"SLURM_ARRAY_TASK_ID={i}, SLURM_ARRAY_TASK_COUNT=3", manifest.RootElement.GetProperty("shard").GetProperty("source").GetString());
+        }
+        var (code, output, err) = Merge(folder);
+        Assert.True(code == 0, err);
+        AssertSameAsWhole(whole, folder, output);
+    }
+
+    [Fact]
     public void A_claim_is_refused_in_a_shard_before_it_runs()
     {
         var script = scratch.Write("claim.csx", """
