@@ -32,7 +32,7 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
     /// <summary>
     /// How Run schedules a grid: runs per batch, memory budget, CPU cores, backend, checkpoints. Set it before Run,
     /// e.g. <c>EngineOptions = EngineOptions with { CheckpointEvery = 5 };</c>. A run's numbers do not depend on it.
-    /// The host presets CheckpointFolder (beside the results) and Resume (--resume).
+    /// The host presets CheckpointFolder (beside the results), Resume (--resume) and TensorBoard (--tensorboard DIR).
     /// </summary>
     public EngineOptions EngineOptions { get; set; } = engineOptions ?? EngineOptions.Default;
 
@@ -114,7 +114,8 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
             throw new InvalidExperimentException([$"Check(\"{claim.Name}\") cannot run sharded: a claim draws and shrinks its cases " +
                 "one after another. Run a script with claims on one machine (without --shard)"]);
         progress.Log.WriteLine($"esp-script: checking \"{claim.Name}\" on {claim.Cases} cases");
-        var result = Claims.Check(claim, EngineOptions with { Resume = false, CheckpointEvery = null }, progress.Log);
+        // a claim's generated cases are numbered by the claim, not the script: they write no TensorBoard runs
+        var result = Claims.Check(claim, EngineOptions with { Resume = false, CheckpointEvery = null, TensorBoard = null }, progress.Log);
         claims.Add(result);
         Console.WriteLine(result);
         if (result.Counterexample is { } runs)

@@ -118,7 +118,11 @@ public static class ScriptRunner
                 var arguments = new ScriptArgs(line);
                 var progress = new Progress(stderr, liveProgress);
                 var globals = new ScriptGlobals(arguments, progress, interrupt.Token,
-                    EngineOptions.Default with { CheckpointFolder = line.CheckpointFolder, Resume = line.Resume },
+                    EngineOptions.Default with
+                    {
+                        CheckpointFolder = line.CheckpointFolder, Resume = line.Resume,
+                        TensorBoard = line.TensorBoard is null ? null : Path.GetFullPath(line.TensorBoard),
+                    },
                     shard?.Shard, recorded);
                 finished = () => globals.Records.Count;
                 string? scriptError = null;

@@ -38,6 +38,7 @@ public static class Engine
         void Done(int index, RunRecord record)
         {
             if (record.Status == RunStatus.Exploded) Log(record.Message);
+            if (options.TensorBoard is string board) TensorBoardExport.Write(board, record);
             records[index] = record;
             lock (gate) onRunDone?.Invoke(record);
         }

@@ -21,9 +21,12 @@ public enum Backend
 /// recorded) after every K epochs and at the end, atomically, into CheckpointFolder; with Resume, a batch whose
 /// checkpoint is there continues from it and gives exactly the numbers of an uninterrupted run. Checkpointed runs
 /// take the tensor path (the fused CPU loops keep no checkpoints).
+/// TensorBoard = DIR also writes each run's per-step columns and settings as TensorBoard event files in DIR/run-NNNN/
+/// as the run finishes (<see cref="TensorBoardExport"/>).
 /// </summary>
 public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetBytes = null, int? Threads = null,
-    Backend Backend = Backend.Auto, int? CheckpointEvery = null, string? CheckpointFolder = null, bool Resume = false)
+    Backend Backend = Backend.Auto, int? CheckpointEvery = null, string? CheckpointFolder = null, bool Resume = false,
+    string? TensorBoard = null)
 {
     public static readonly EngineOptions Default = new();
 
@@ -52,6 +55,8 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
             yield return "EngineOptions.CheckpointFolder must name a folder when CheckpointEvery is set (esp-script sets results/NAME.checkpoints): set it, e.g. \"checkpoints\"";
         if (CheckpointEvery is not null && Backend == Backend.Fused)
             yield return "EngineOptions.Backend = Fused keeps no checkpoints, but CheckpointEvery is set: use Backend.Auto or Tensors";
+        if (TensorBoard is not null && (TensorBoard.Trim() == "" || File.Exists(TensorBoard)))
+            yield return $"EngineOptions.TensorBoard must name a folder for the event files, got \"{TensorBoard}\"{(File.Exists(TensorBoard) ? " (a file)" : "")}: use e.g. \"runs/tb\", or null for none";
         if (Resume && CheckpointEvery is null)
             yield return "EngineOptions.Resume needs checkpoints to resume from, but CheckpointEvery is null: set CheckpointEvery (e.g. 5) in the script";
     }
