@@ -14,7 +14,14 @@ namespace Esp.Scripting;
 public static partial class ShardMerge
 {
     public const string ShardsFolder = "shards", RecordsFile = "records.bin";
-    public const string Usage = "usage: dotnet esp-script merge results/NAME [--cache DIR]   (the folder the shards ran into: its shards/i-of-n/)";
+    public const string Usage = """
+        usage: dotnet esp-script merge results/NAME [--cache DIR]
+
+        Joins the shards in results/NAME/shards/i-of-n/ (written by SCRIPT.csx --shard i/n, a Slurm job array or a
+        Kubernetes Indexed Job) into results/NAME/: the script runs again on the shards' recorded runs and writes what
+        a single machine writes. Run it where the shards ran, with the script unchanged. Missing, duplicated or
+        mismatched shards are refused by name (exit 64) and nothing is written.
+        """;
 
     /// <summary>What one shard's manifest says.</summary>
     sealed record ShardInfo(string Folder, int Index, int Count, string Script, string WorkingDirectory, string Sources,
@@ -22,6 +29,11 @@ public static partial class ShardMerge
 
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Interrupt? interrupt = null)
     {
+        if (args.Any(a => a is "--help" or "-h"))
+        {
+            stdout.WriteLine(Usage);
+            return ScriptRunner.Ok;
+        }
         string? folder = null, cache = null;
         for (int i = 0; i < args.Count; i++)
             if (args[i] == "--cache" && i + 1 < args.Count) cache = args[++i];

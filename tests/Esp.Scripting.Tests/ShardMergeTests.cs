@@ -145,6 +145,12 @@ public sealed class ShardMergeTests : IDisposable
         Refused("shard folder 4-of-3 holds shard 0-of-3", "shard 0-of-3 is there 2 times (0-of-3, 4-of-3)");
         Directory.Delete(Path.Combine(shards, "4-of-3"), recursive: true);
 
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Assert.Equal(ScriptRunner.Usage, ScriptRunner.Execute(["merge", folder, "--shard", "0/3"], stdout, stderr));
+        Assert.Contains("merge takes a results folder and --cache DIR, got \"--shard\"", stderr.ToString());
+        Assert.Equal(ScriptRunner.Ok, ScriptRunner.Execute(["merge", "--help"], stdout, stderr));
+        Assert.StartsWith("usage: dotnet esp-script merge results/NAME", stdout.ToString());
+
         File.AppendAllText(script, "\n// edited after the shards ran\n");
         Refused("sweep.csx changed since the shards ran", "run the shards again");
     }
