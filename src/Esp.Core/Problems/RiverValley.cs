@@ -134,13 +134,6 @@ sealed class RiverValleyTensors : ITensorProblem
             var cb = p.c.gather(1, index.unsqueeze(2).expand(-1, -1, p.a.shape[1]));
             return new RiverBatch(p, cb, p.v.gather(1, index));
         }
-
-        public double[][] EveryBatchLoss(Tensor theta)
-        {
-            using var scope = NewDisposeScope();
-            var losses = Enumerable.Range(0, Count).Select(k => Batch(k).Loss(theta).to_type(ScalarType.Float64).cpu().data<double>().ToArray()).ToArray();
-            return Enumerable.Range(0, batches.Length).Select(r => losses.Select(l => l[r]).ToArray()).ToArray();
-        }
     }
 
     sealed class RiverBatch(RiverValleyTensors p, Tensor cb, Tensor vb) : ITensorBatchLoss

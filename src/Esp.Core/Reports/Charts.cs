@@ -9,9 +9,10 @@ public sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<d
 /// (histograms, summaries over runs, the 3-D toy of figure 16). Combine figures with <see cref="Figure.And"/>.</summary>
 public static class Charts
 {
-    /// <summary>Line chart; <paramref name="verticalLines"/> draws dotted markers such as epoch boundaries.</summary>
+    /// <summary>Line chart; <paramref name="verticalLines"/> draws dotted markers such as epoch boundaries;
+    /// <paramref name="logAxes"/> puts both axes on a log scale (power laws become straight lines).</summary>
     public static Figure Lines(string title, string xTitle, string yTitle, IEnumerable<Curve> curves,
-        IEnumerable<double>? verticalLines = null)
+        IEnumerable<double>? verticalLines = null, bool logAxes = false)
     {
         var chart = Chart.Plot(curves.Select((c, k) => new Scatter
         {
@@ -21,7 +22,7 @@ public static class Charts
         chart.WithLayout(new Layout.Layout
         {
             title = title, height = 420,
-            xaxis = new Xaxis { title = xTitle }, yaxis = new Yaxis { title = yTitle },
+            xaxis = new Xaxis { title = xTitle, type = logAxes ? "log" : "-" }, yaxis = new Yaxis { title = yTitle, type = logAxes ? "log" : "-" },
             shapes = (verticalLines ?? []).Select(x => new Shape
             {
                 type = "line", xref = "x", x0 = x, x1 = x, yref = "paper", y0 = 0, y1 = 1,

@@ -36,7 +36,12 @@ interface ITensorEpoch
     ITensorBatchLoss Batch(int k);
 
     /// <summary>The loss of every batch of the epoch at theta, per run, in visiting order (paper figure 10b).</summary>
-    double[][] EveryBatchLoss(Tensor theta);
+    double[][] EveryBatchLoss(Tensor theta)
+    {
+        using var scope = NewDisposeScope();
+        var losses = Enumerable.Range(0, Count).Select(k => Batch(k).Loss(theta).to_type(ScalarType.Float64).cpu().data<double>().ToArray()).ToArray();
+        return Enumerable.Range(0, losses[0].Length).Select(r => losses.Select(l => l[r]).ToArray()).ToArray();
+    }
 }
 
 /// <summary>The k-th batch of every run: its loss [R] and gradient [R, D] at theta [R, D].</summary>

@@ -94,12 +94,6 @@ sealed class NetworkTensors : ITensorProblem
         public int Count => batches.Length;
 
         public ITensorBatchLoss Batch(int k) => new NetworkBatch(problem, batches[k]);
-
-        public double[][] EveryBatchLoss(Tensor theta)
-        {
-            using var scope = NewDisposeScope();
-            return [Enumerable.Range(0, Count).Select(k => Batch(k).Loss(theta).to_type(ScalarType.Float64).item<double>()).ToArray()];
-        }
     }
 
     sealed class NetworkBatch(NetworkTensors problem, int[] examples) : ITensorBatchLoss
