@@ -38,6 +38,10 @@ public abstract record Problem
     /// <summary>The engine's side of a batch of runs of this problem (all sharing <see cref="BatchKey"/>).</summary>
     internal abstract ITensorProblem Tensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type);
 
+    /// <summary>Per-step columns the problem reports besides the loss (BERT: the masked-LM and next-sentence parts, and
+    /// validation every plot_every steps; a step without a value records NaN).</summary>
+    internal virtual IReadOnlyList<string> ReportedColumns => [];
+
     /// <summary>Per-epoch columns besides full_loss that every run of this problem records (e.g. validation).</summary>
     internal virtual IReadOnlyList<string> EpochColumns => [];
 }
