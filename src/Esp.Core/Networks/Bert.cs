@@ -49,15 +49,12 @@ public sealed record Bert(int Vocab, int Hidden, int Ffn, int Heads, int Blocks,
             ("position_embedding", [MaxLength, Hidden], ParamInit.Normal, 1, true),
         }
         .Concat(Enumerable.Range(0, Blocks).SelectMany(b => new[] { "query", "key", "value", "output" }
-            .SelectMany(w => Linear($"block{b}.attention.{w}", Hidden, Hidden))
+            .SelectMany(w => Model.Linear($"block{b}.attention.{w}", Hidden, Hidden))
             .Concat(LayerNorm($"block{b}.norm1"))
-            .Concat(Linear($"block{b}.ffn1", Hidden, Ffn)).Concat(Linear($"block{b}.ffn2", Ffn, Hidden))
+            .Concat(Model.Linear($"block{b}.ffn1", Hidden, Ffn)).Concat(Model.Linear($"block{b}.ffn2", Ffn, Hidden))
             .Concat(LayerNorm($"block{b}.norm2"))))
-        .Concat(Linear("mlm.hidden", Hidden, Hidden)).Concat(LayerNorm("mlm.norm")).Concat(Linear("mlm.output", Hidden, Vocab))
-        .Concat(Linear("pooler", Hidden, Hidden)).Concat(Linear("nsp.output", Hidden, 2)));
-
-    IEnumerable<(string, long[], ParamInit, long, bool)> Linear(string name, long inputs, long outputs) =>
-        [($"{name}.weight", [outputs, inputs], ParamInit.Uniform, inputs, true), ($"{name}.bias", [outputs], ParamInit.Uniform, inputs, false)];
+        .Concat(Model.Linear("mlm.hidden", Hidden, Hidden)).Concat(LayerNorm("mlm.norm")).Concat(Model.Linear("mlm.output", Hidden, Vocab))
+        .Concat(Model.Linear("pooler", Hidden, Hidden)).Concat(Model.Linear("nsp.output", Hidden, 2)));
 
     IEnumerable<(string, long[], ParamInit, long, bool)> LayerNorm(string name) =>
         [($"{name}.weight", [Hidden], ParamInit.Ones, 1, false), ($"{name}.bias", [Hidden], ParamInit.Zeros, 1, false)];
@@ -79,13 +76,13 @@ public sealed record Bert(int Vocab, int Hidden, int Ffn, int Heads, int Blocks,
         for (int b = 0; b < Blocks; b++)
         {
             x = Norm(weight, $"block{b}.norm1", x.add(Drop(Attention(weight, $"block{b}.attention", x, padding, dropout), dropout)));
-            var ffn = Linear(weight, $"block{b}.ffn2", nn.functional.relu(Linear(weight, $"block{b}.ffn1", x)));
+            var ffn = Model.Linear(weight, $"block{b}.ffn2", nn.functional.relu(Model.Linear(weight, $"block{b}.ffn1", x)));
             x = Norm(weight, $"block{b}.norm2", x.add(Drop(ffn, dropout)));
         }
         var predicted = x.gather(1, positions.unsqueeze(2).expand(-1, -1, Hidden));
-        var maskedLm = Linear(weight, "mlm.output", Norm(weight, "mlm.norm", nn.functional.relu(Linear(weight, "mlm.hidden", predicted))));
-        var pooled = Linear(weight, "pooler", x.select(1, 0)).tanh();
-        return (maskedLm, Linear(weight, "nsp.output", pooled));
+        var maskedLm = Model.Linear(weight, "mlm.output", Norm(weight, "mlm.norm", nn.functional.relu(Model.Linear(weight, "mlm.hidden", predicted))));
+        var pooled = Model.Linear(weight, "pooler", x.select(1, 0)).tanh();
+        return (maskedLm, Model.Linear(weight, "nsp.output", pooled));
     }
 
     Tensor Drop(Tensor x, Dropout? dropout) => dropout is null ? x : dropout.Apply(x, Dropout);
@@ -93,15 +90,12 @@ public sealed record Bert(int Vocab, int Hidden, int Ffn, int Heads, int Blocks,
     Tensor Attention(Func<string, Tensor> weight, string name, Tensor x, Tensor padding, Dropout? dropout)
     {
         long batch = x.shape[0], length = x.shape[1], width = Hidden / Heads;
-        Tensor Split(string w) => Linear(weight, $"{name}.{w}", x).view(batch, length, Heads, width).transpose(1, 2); // [B, heads, L, width]
+        Tensor Split(string w) => Model.Linear(weight, $"{name}.{w}", x).view(batch, length, Heads, width).transpose(1, 2); // [B, heads, L, width]
         var scores = Split("query").matmul(Split("key").transpose(2, 3)).div_(Math.Sqrt(width)).masked_fill_(padding, -1e6);
         var attention = Drop(scores.softmax(-1), dropout);
         var mixed = attention.matmul(Split("value")).transpose(1, 2).reshape(batch, length, Hidden);
-        return Linear(weight, $"{name}.output", mixed);
+        return Model.Linear(weight, $"{name}.output", mixed);
     }
-
-    static Tensor Linear(Func<string, Tensor> weight, string name, Tensor x) =>
-        nn.functional.linear(x, weight($"{name}.weight"), weight($"{name}.bias"));
 
     Tensor Norm(Func<string, Tensor> weight, string name, Tensor x) =>
         nn.functional.layer_norm(x, [Hidden], weight($"{name}.weight"), weight($"{name}.bias"), 1e-5);
