@@ -78,6 +78,21 @@ public sealed class BertPretrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_run_resumed_from_a_checkpoint_gives_the_uninterrupted_numbers_bit_for_bit()
+    {
+        var checkpoints = Path.Combine(folder, "checkpoints");
+        var options = new EngineOptions(CheckpointEvery: 1, CheckpointFolder: checkpoints);
+        var x = Training(Problem(), epochs: 4);
+        var whole = Engine.Run([x], TextWriter.Null, options: options).RunRecords[0];
+        foreach (var file in Directory.GetFiles(checkpoints, "*", SearchOption.AllDirectories).Where(f => !f.Contains("-epoch2"))) File.Delete(file);
+
+        var log = new StringWriter();
+        var resumed = Engine.Run([x], log, options: options with { Resume = true }).RunRecords[0];
+        Assert.Contains("resumed from the checkpoint after epoch 2 ", log.ToString());
+        for (int c = 0; c < whole.StepColumns.Count; c++) Assert.Equal(whole.StepColumns[c], resumed.StepColumns[c]); // dropout and validation too
+    }
+
+    [Fact]
     public void WikiText_paragraphs_split_at_space_dot_space_and_single_sentence_lines_are_dropped()
     {
         File.WriteAllLines(Path.Combine(folder, WikiText.TrainFile), [" = Heading = ", " one sentence only . ", " a b . c d . e f . "]);
