@@ -3,10 +3,15 @@
 // size, each one run at a time and batched; the vectorized NumPy baseline (bench/numpy_baseline.py) on the same
 // grids; and a single fused C# SIMD loop as the machine's limit. Every time is a median over repetitions and
 // every ratio is taken between numbers measured here, in this run.
-// `-- mlp [repetitions]` runs the network benchmark instead (MlpBench.cs).
+// `-- mlp [repetitions]` runs the network benchmark instead (MlpBench.cs), `-- bert [repetitions]` BERT's (BertBench.cs).
 using System.Numerics;
 using Esp;
 
+if (args.FirstOrDefault() == "bert")
+{
+    BertBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
+    return;
+}
 if (args.FirstOrDefault() == "mlp")
 {
     MlpBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5);

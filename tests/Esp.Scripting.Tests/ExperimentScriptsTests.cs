@@ -184,6 +184,44 @@ public sealed class ExperimentScriptsTests : IDisposable
     }
 
     [Fact]
+    public void Fig2_trains_bert_on_fortunes_and_reports_the_masked_lm_and_next_sentence_esp_per_run()
+    {
+        var folder = RunQuick("fig2", "steps.csv", "runs.csv", "esp.csv");
+        var esp = Csv(folder, "esp.csv");
+        Assert.Equal(4, esp.RowCount); // shuffle / sequential x beta2 0.999 / 0.8
+        Assert.Equal(["shuffle", "shuffle", "sequential", "sequential"], esp.GetColumn<string>("sampler").Values);
+        foreach (var metric in new[] { "mlm_sawtooth_index", "nsp_sawtooth_index", "val_mlm_accuracy", "val_nsp_accuracy" })
+            Assert.All(esp.GetColumn<double>(metric).Values, v => Assert.True(double.IsFinite(v), metric));
+
+        var steps = Csv(folder, "steps.csv");
+        Assert.Equal(4 * 4 * 5, steps.RowCount); // quick: 160 pairs at batch 32 = 5 steps an epoch, 4 epochs
+        var (run, loss, mlm, nsp) = (steps.GetColumn<int>("run").Values.ToArray(), steps.GetColumn<double>("loss").Values.ToArray(),
+            steps.GetColumn<double>("mlm_loss").Values.ToArray(), steps.GetColumn<double>("nsp_loss").Values.ToArray());
+        Assert.All(Enumerable.Range(0, loss.Length), i => Assert.Equal(loss[i], mlm[i] + nsp[i], 1e-4));
+        // every run learns: its masked-LM loss over the last epoch is below the first's (quick: 8.5 -> 7.1 to 7.3)
+        foreach (var r in run.Distinct())
+        {
+            var own = mlm.Where((_, i) => run[i] == r).ToArray();
+            Assert.True(own[^5..].Average() < own[..5].Average() - 0.5, $"run {r}: {own[..5].Average()} -> {own[^5..].Average()}");
+        }
+        var validation = steps.GetColumn<double>("val_mlm_loss").Values.ToArray(); // every plot_every = 5 steps
+        Assert.Equal(4 * 4, validation.Count(double.IsFinite));
+    }
+
+    [Fact]
+    public void Bert_ablations_runs_every_group_once_sharing_the_base_run_and_the_larger_model_learns_faster()
+    {
+        var folder = RunQuick("bert_ablations", "runs.csv", "esp_size.csv", "esp_plot_every.csv", "esp_batch.csv", "esp_weight_decay.csv",
+            "esp_beta1.csv", "esp_beta2.csv");
+        Assert.Equal(9, Csv(folder, "runs.csv").RowCount); // base + 2 sizes + plot_every 20 + batch 128 + weight decay + 2 beta1 + beta2
+        var size = Csv(folder, "esp_size.csv");
+        var final = size.GetColumn<double>("mlm_final_loss").Values.ToArray();
+        Assert.True(final[0] > final[1] && final[1] > final[2], $"masked-LM loss after 4 epochs at hidden 64, 128, 256: {string.Join(", ", final)}");
+        var plotEvery = Csv(folder, "esp_plot_every.csv"); // plot_every only changes the plot and when validation runs
+        Assert.Equal(plotEvery.GetColumn<double>("mlm_final_loss").GetAt(0), plotEvery.GetColumn<double>("mlm_final_loss").GetAt(1));
+    }
+
+    [Fact]
     public void Adam_spikes_counts_spikes_per_optimizer_and_adam_reaches_the_lower_loss()
     {
         var folder = RunQuick("adam_spikes", "steps.csv", "runs.csv");

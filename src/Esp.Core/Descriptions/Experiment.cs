@@ -28,9 +28,11 @@ public sealed record Experiment(
     /// <summary>Every validation error of this experiment and its parts; empty when it can run.</summary>
     public IEnumerable<string> Errors()
     {
-        foreach (var e in Problem.Errors().Concat(Optimizer.Errors()).Concat(LrSchedule.Errors())) yield return e;
+        var problemErrors = Problem.Errors().ToList();
+        foreach (var e in problemErrors.Concat(Optimizer.Errors()).Concat(LrSchedule.Errors())) yield return e;
         if (Epochs < 1) yield return $"Experiment.Epochs must be >= 1, got {Epochs}: use e.g. 10";
-        if (BatchSize < 1 || BatchSize > Problem.Examples)
+        bool noExamples = problemErrors.Count > 0 && Problem.Examples < 1; // an invalid problem's own errors say why it has none
+        if (!noExamples && (BatchSize < 1 || BatchSize > Problem.Examples))
             yield return $"Experiment.BatchSize must be in [1, N = {Problem.Examples}], got {BatchSize}: use e.g. {Math.Max(1, Problem.Examples / 100)}";
         if (Seed < 0) yield return $"Experiment.Seed must be >= 0, got {Seed}: use any non-negative integer";
         foreach (var e in DeviceErrors(Device)) yield return e;

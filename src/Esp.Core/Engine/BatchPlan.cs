@@ -43,7 +43,7 @@ static class BatchPlan
     /// </summary>
     public static long MemoryPerRun(Experiment x, Backend backend)
     {
-        long columns = StepColumns.For(x.Recorded, x.Optimizer).Names.Count, recorded = 8L * columns * x.TotalSteps;
+        long columns = StepColumns.For(x.Recorded, x.Optimizer, x.Problem).Names.Count, recorded = 8L * columns * x.TotalSteps;
         if (backend == Backend.Tensors) return x.Problem.TensorBytesPerRun(x) + 3 * 8L * columns * x.StepsPerEpoch + recorded;
         long n = x.Problem.Examples, d = x.Problem.Parameters, size = x.Problem.ElementPrecision == Precision.Float64 ? 8 : 4;
         return n * (3 * size + 4 + 8) + 6 * d * size + recorded;

@@ -14,7 +14,7 @@ sealed class RunLog
 
     public RunLog(Experiment x)
     {
-        Columns = StepColumns.For(x.Recorded, x.Optimizer);
+        Columns = StepColumns.For(x.Recorded, x.Optimizer, x.Problem);
         values = Columns.Select(_ => new double[x.TotalSteps]).ToArray();
         EpochColumns = (x.Recorded.EpochEndFullLoss ? ["full_loss"] : Array.Empty<string>()).Concat(x.Problem.EpochColumns).ToArray();
         epochEnd = EpochColumns.Select(_ => new List<double>()).ToArray();

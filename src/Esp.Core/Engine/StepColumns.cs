@@ -8,7 +8,7 @@ sealed class StepColumns
 
     public int Loss, Lr, GradNorm = -1, MNorm = -1, VNorm = -1, StepNorm = -1, GradSpikes = -1;
     public int TrackedBefore = -1, TrackedAfter = -1, GDotTracked = -1, MDotTracked = -1, StepDotTracked = -1;
-    public int[] MCoordinate = [], VCoordinate = [], Reported = [];
+    public int[] MCoordinate = [], VCoordinate = [], Reported = [], ProblemReported = [];
 
     int Add(string name)
     {
@@ -18,8 +18,9 @@ sealed class StepColumns
 
     public IEnumerable<T> Select<T>(Func<string, T> f) => names.Select(f);
 
-    /// <summary>The columns of <paramref name="p"/>'s probes, then those <paramref name="optimizer"/> reports.</summary>
-    public static StepColumns For(Probes p, Optimizer? optimizer = null)
+    /// <summary>The columns of <paramref name="p"/>'s probes, then those <paramref name="optimizer"/> reports, then those
+    /// <paramref name="problem"/> reports.</summary>
+    public static StepColumns For(Probes p, Optimizer? optimizer = null, Problem? problem = null)
     {
         var c = new StepColumns();
         c.Loss = c.Add("loss");
@@ -39,6 +40,7 @@ sealed class StepColumns
         c.MCoordinate = p.Coordinates.Select(i => c.Add($"m_{i}")).ToArray();
         c.VCoordinate = p.Coordinates.Select(i => c.Add($"v_{i}")).ToArray();
         c.Reported = (optimizer?.ReportedColumns ?? []).Select(c.Add).ToArray();
+        c.ProblemReported = (problem?.ReportedColumns ?? []).Select(c.Add).ToArray();
         return c;
     }
 }

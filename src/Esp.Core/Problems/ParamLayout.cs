@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace Esp;
 
 /// <summary>How a segment of theta starts: PyTorch's default for Linear and Conv layers, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
-/// for weights and biases alike, or constant ones / zeros (norm layers).</summary>
-public enum ParamInit { Uniform, Ones, Zeros }
+/// for weights and biases alike; constant ones / zeros (norm layers); or N(0, 1) (PyTorch's default for embeddings).</summary>
+public enum ParamInit { Uniform, Ones, Zeros, Normal }
 
 /// <summary>
 /// One named tensor of a model as a slice of theta: Shape, at Offset. FanIn sets the uniform bound; Decay says
@@ -48,6 +48,22 @@ public sealed record ParamLayout(ValueList<ParamSegment> Segments)
         return theta.narrow(0, s.Offset, s.Size).view(s.Shape.ToArray());
     }
 
+    /// <summary>
+    /// <paramref name="loss"/> of one run's parameters <paramref name="theta"/> [D] (given to it by segment name) and its
+    /// gradient [1, D]. Autograd differentiates with respect to one leaf per segment, each a view of theta's storage,
+    /// and the gradients are concatenated (one copy of D numbers; a single leaf for all of theta would make autograd
+    /// zero-fill and add a [D] tensor per segment). Returns the loss detached, as [1].
+    /// </summary>
+    internal (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta, Func<Func<string, Tensor>, Tensor> loss)
+    {
+        var parameters = theta.detach(); // shares theta's storage: no copy
+        var leaves = Segments.ToDictionary(s => s.Name, s => parameters.narrow(0, s.Offset, s.Size).view(s.Shape.ToArray()).requires_grad_(true));
+        var value = loss(name => leaves[name]);
+        value.backward();
+        var grad = cat(Segments.Select(s => leaves[s.Name].grad!.flatten()).ToArray(), 0);
+        return (value.detach().reshape(1), grad.unsqueeze(0));
+    }
+
     /// <summary>1 where <paramref name="keep"/> holds for the segment, 0 elsewhere, [D] (e.g. weight decay on weights only).</summary>
     public double[] Mask(Func<ParamSegment, bool> keep) =>
         Segments.SelectMany(s => Enumerable.Repeat(keep(s) ? 1.0 : 0.0, (int)s.Size)).ToArray();
@@ -64,6 +80,7 @@ public sealed record ParamLayout(ValueList<ParamSegment> Segments)
                 {
                     ParamInit.Uniform => rng.Uniform(-bound, bound),
                     ParamInit.Ones => 1,
+                    ParamInit.Normal => rng.Normal(),
                     _ => 0,
                 };
         }

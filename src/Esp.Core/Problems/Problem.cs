@@ -45,6 +45,10 @@ public abstract record Problem
     /// </summary>
     internal virtual double StepCost(int batchSize) => (double)Parameters + batchSize;
 
+    /// <summary>Per-step columns the problem reports besides the loss (BERT: the masked-LM and next-sentence parts, and
+    /// validation every plot_every steps; a step without a value records NaN).</summary>
+    internal virtual IReadOnlyList<string> ReportedColumns => [];
+
     /// <summary>Per-epoch columns besides full_loss that every run of this problem records (e.g. validation).</summary>
     internal virtual IReadOnlyList<string> EpochColumns => [];
 }

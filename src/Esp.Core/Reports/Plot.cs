@@ -18,10 +18,13 @@ public static class Plot
     /// <paramref name="epochs"/> restricts the x range to [first, last] epochs (e.g. 4..6 for figure 11).
     /// Runs of one series that differ only in their seed are drawn as their mean with a band of +- one sample standard
     /// deviation across seeds; other runs as one line each, named by the settings that differ between the runs.
-    /// Diverged and exploded runs are named as such.</summary>
+    /// Diverged and exploded runs are named as such. <paramref name="smoothing"/> &lt; 1 smooths the window means as the
+    /// paper's BERT plots (its smoothing_coeff c: avg = (1 - c) avg + c mean, from the first mean).</summary>
     public static Figure Lines(Results results, string column, int plotEvery = 1, string? panels = null,
-        string? series = null, string? title = null, (int First, int Last)? epochs = null)
+        string? series = null, string? title = null, (int First, int Last)? epochs = null, double smoothing = 1)
     {
+        if (!(smoothing > 0 && smoothing <= 1))
+            throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, "the smoothing coefficient must be in (0, 1]: 1 (none) or e.g. 0.75 (the paper's BERT-tiny)");
         var runs = results.RunRecords;
         foreach (var setting in new[] { panels, series }.OfType<string>())
             if (!runs.All(r => r.Setting(setting) != null))
@@ -40,8 +43,8 @@ public static class Plot
                     var members = g.ToList();
                     string name = g.Key == "" ? column : g.Key;
                     return members.Count > 1 && members.All(r => r.Status == RunStatus.Completed)
-                        ? Band(members, column, plotEvery, epochs, name, colour)
-                        : members.Select(r => Trace(r, column, plotEvery, epochs,
+                        ? Band(members, column, plotEvery, smoothing, epochs, name, colour)
+                        : members.Select(r => Trace(r, column, plotEvery, smoothing, epochs,
                             name + (members.Count > 1 ? $", seed = {r.Experiment.Seed}" : "") + StatusNote(r), colour));
                 });
                 var chart = Chart.Plot(traces);
@@ -60,10 +63,10 @@ public static class Plot
     static string StatusNote(RunRecord r) => r.Status == RunStatus.Completed ? "" : $" ({r.Status.ToString().ToLowerInvariant()})";
 
     /// <summary>The seeds' mean as a line and mean +- sample sd as a filled band (all runs the same length).</summary>
-    static IEnumerable<Scatter> Band(IReadOnlyList<RunRecord> runs, string column, int plotEvery, (int First, int Last)? epochs,
+    static IEnumerable<Scatter> Band(IReadOnlyList<RunRecord> runs, string column, int plotEvery, double smoothing, (int First, int Last)? epochs,
         string name, int colour)
     {
-        var lines = runs.Select(r => Trace(r, column, plotEvery, epochs, "", colour)).ToList();
+        var lines = runs.Select(r => Trace(r, column, plotEvery, smoothing, epochs, "", colour)).ToList();
         int n = lines.Min(l => ((double[])l.y).Length);
         var x = ((double[])lines[0].x).Take(n).ToArray();
         var ys = lines.Select(l => (double[])l.y).ToList();
@@ -109,13 +112,14 @@ public static class Plot
             .Select(r => new Curve($"{(series is null ? "" : $"{series} = {r.Setting(series)} ")}(run {r.Run}){StatusNote(r)}",
                 r.EpochColumn(column).Select((_, e) => (double)e).ToArray(), r.EpochColumn(column), Markers: true)));
 
-    static Scatter Trace(RunRecord r, string column, int plotEvery, (int First, int Last)? epochs, string name, int colour)
+    static Scatter Trace(RunRecord r, string column, int plotEvery, double smoothing, (int First, int Last)? epochs, string name, int colour)
     {
         double perEpoch = r.Experiment.StepsPerEpoch;
         var values = r.Column(column);
         int from = epochs is { } e ? (int)(e.First * perEpoch) : 0;
         int to = epochs is { } f ? Math.Min(values.Length, (int)((f.Last + 1) * perEpoch)) : values.Length;
         var means = Smoothing.PlotEvery(values[from..to], plotEvery);
+        if (smoothing < 1) means = Smoothing.Exponential(means, 1 - smoothing);
         return new Scatter
         {
             x = means.Select((_, k) => (from + k * plotEvery) / perEpoch).ToArray(),

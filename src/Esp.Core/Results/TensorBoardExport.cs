@@ -5,7 +5,7 @@ namespace Esp;
 /// <summary>
 /// A run's numbers as TensorBoard event files, written through TorchSharp's SummaryWriter (EngineOptions.TensorBoard,
 /// esp-script --tensorboard DIR): one folder per run (DIR/run-0003/, so TensorBoard lists runs apart), a scalar per
-/// step column (loss, lr_t, probes) at each global step, the epoch-end columns (full_loss, val_loss, val_accuracy) as
+/// step column (loss, lr_t, probes) at each global step it has a value, the epoch-end columns (full_loss, val_loss, val_accuracy) as
 /// epoch/NAME at the epoch's last step, and the settings as a text table. TensorBoard stores scalars as float32.
 /// </summary>
 static class TensorBoardExport
@@ -20,7 +20,8 @@ static class TensorBoardExport
         foreach (var name in r.StepColumnNames)
         {
             var values = r.Column(name);
-            for (int t = 0; t < values.Length; t++) writer.add_scalar(name, (float)values[t], t, wallTime);
+            for (int t = 0; t < values.Length; t++)
+                if (!double.IsNaN(values[t])) writer.add_scalar(name, (float)values[t], t, wallTime); // NaN: a column measured only some steps (BERT's validation)
         }
         int perEpoch = r.Experiment.StepsPerEpoch;
         for (int c = 0; c < r.EpochColumnNames.Count; c++)

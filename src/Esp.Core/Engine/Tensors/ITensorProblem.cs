@@ -24,6 +24,11 @@ interface ITensorProblem : IDisposable
     /// <summary>Each run's loss over all N examples, [R] (without dropout).</summary>
     Tensor FullLoss(Tensor theta);
 
+    /// <summary>Each run's values ([R] float64, null: none this step) of the problem's <see cref="Problem.ReportedColumns"/> at
+    /// global step <paramref name="step"/>, after the step's update of <paramref name="theta"/>; <paramref name="trained"/>
+    /// is the batch the step trained on.</summary>
+    IReadOnlyList<Tensor?> Reported(ITensorBatchLoss trained, Tensor theta, int step) => [];
+
     /// <summary>Each run's values of the problem's epoch columns (<see cref="Problem.EpochColumns"/>), [column][run].</summary>
     double[][] EpochValues(Tensor theta);
 }

@@ -4,10 +4,8 @@ namespace Esp;
 
 /// <summary>
 /// One network run on the tensor path: the data on the device, theta [1, D] whose segments the model reads as
-/// views, and autograd for the gradient. Each step differentiates with respect to one leaf per segment, each a
-/// view of theta's storage, and concatenates their gradients into the [1, D] gradient (one copy of D numbers; a
-/// single leaf for all of theta would make autograd zero-fill and add a [D] tensor per segment); theta itself is
-/// updated in place without autograd.
+/// views, and autograd for the gradient (<see cref="ParamLayout.LossAndGrad"/>); theta itself is updated in place
+/// without autograd.
 /// </summary>
 sealed class NetworkTensors : ITensorProblem
 {
@@ -106,15 +104,7 @@ sealed class NetworkTensors : ITensorProblem
             return problem.BatchLoss(problem.Views(theta[0]), Indices(), training: false).reshape(1);
         }
 
-        public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta, bool training)
-        {
-            var parameters = theta[0].detach(); // shares theta's storage: no copy
-            var leaves = problem.layout.Segments.ToDictionary(s => s.Name,
-                s => parameters.narrow(0, s.Offset, s.Size).view(s.Shape.ToArray()).requires_grad_(true));
-            var loss = problem.BatchLoss(name => leaves[name], Indices(), training);
-            loss.backward();
-            var grad = cat(problem.layout.Segments.Select(s => leaves[s.Name].grad!.flatten()).ToArray(), 0);
-            return (loss.detach().reshape(1), grad.unsqueeze(0));
-        }
+        public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta, bool training) =>
+            problem.layout.LossAndGrad(theta[0], weight => problem.BatchLoss(weight, Indices(), training));
     }
 }

@@ -77,7 +77,7 @@ sealed class TensorBatch
             {
                 cancel.ThrowIfCancellationRequested();
                 using var stepScope = NewDisposeScope();
-                Step(data, s, t, theta, state, recorded.select(1, s));
+                Step(problem, data, s, t, theta, state, recorded.select(1, s));
             }
             ReadBack(recorded, epochStart);
             epochDone?.Invoke((t - epochStart) * stoppedAt.Count(steps => steps is null));
@@ -93,7 +93,7 @@ sealed class TensorBatch
     }
 
     /// <summary>One optimizer step of every run on its s-th batch, writing the step's values into <paramref name="recorded"/> [column, run].</summary>
-    void Step(ITensorEpoch data, int s, int t, Tensor theta, OptimizerState state, Tensor recorded)
+    void Step(ITensorProblem problem, ITensorEpoch data, int s, int t, Tensor theta, OptimizerState state, Tensor recorded)
     {
         var lr = batch.Select(r => r.X.Optimizer.Lr * r.X.LrSchedule.Factor(t, r.X.TotalSteps)).ToArray();
         for (int r = 0; r < runs; r++) logs[r].Set(columns.Lr, t, lr[r]);
@@ -102,7 +102,8 @@ sealed class TensorBatch
             if (column >= 0 && perRun is not null) recorded[column].copy_(perRun);
         }
 
-        var (loss, grad) = data.Batch(s).LossAndGrad(theta, training: true);
+        var trained = data.Batch(s);
+        var (loss, grad) = trained.LossAndGrad(theta, training: true);
         var tracked = probes.TrackedBatch is int tb ? data.Batch(tb - 1) : null;
         var trackedGrad = tracked?.LossAndGrad(theta, training: false);
         if (probes.GradientSpikeTheta is double spikeTheta && state.V is { } v0) // v before this step's update
@@ -134,6 +135,8 @@ sealed class TensorBatch
         }
         var reported = state.Reported;
         for (int k = 0; k < columns.Reported.Length; k++) Record(columns.Reported[k], reported[k]);
+        var problemReported = problem.Reported(trained, theta, t);
+        for (int k = 0; k < columns.ProblemReported.Length; k++) Record(columns.ProblemReported[k], problemReported[k]);
     }
 
     /// <summary>The epoch-end columns of every run still going: the full loss when asked, then the problem's own.</summary>

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using static TorchSharp.torch;
+
+namespace Esp;
+
+/// <summary>
+/// BERT pre-training (the paper's figure 2): <see cref="Model"/> learns masked-LM and next-sentence prediction on
+/// pairs built once from <see cref="Corpus"/> (<see cref="PretrainingPairs"/>; DataSeed draws them, so every run of a
+/// grid trains on the same pairs). The examples a sampler orders are the training pairs, at most TrainPairs of them
+/// (null: all the corpus gives); the loss is the masked-LM cross-entropy (weighted mean over the prediction slots)
+/// plus the next-sentence cross-entropy (mean over the batch). Tokens come from Microsoft.ML.Tokenizers' WordPiece
+/// over VocabularyFile (one token a line, holding the specials), or over a vocabulary of at most Model.Vocab entries
+/// built from the training sentences (<see cref="Vocabulary.Build"/>, cached by content).
+/// Per step the results get mlm_loss and nsp_loss (the batch's parts of the loss) and, every PlotEvery steps, the
+/// paper's validation numbers on the first ValidationPairs held-out pairs (no dropout): val_mlm_loss, val_nsp_loss,
+/// val_mlm_accuracy, val_nsp_accuracy (NaN on the other steps).
+/// </summary>
+public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPairs = null, int ValidationPairs = 256, int PlotEvery = 50,
+    string? VocabularyFile = null, int DataSeed = 0, Precision Precision = Precision.Float32, DecayOn DecayOn = DecayOn.All) : Problem
+{
+    static readonly ConcurrentDictionary<(BertPretraining, CorpusText), Lazy<BertData>> cache = new(); // the text: as read now
+
+    internal override int Examples => HasData ? Data.Train.Count : 0;
+    internal override int Parameters => Model.Layout.D;
+    internal override Precision ElementPrecision => Precision;
+
+    /// <summary>Every token of every pair passes through every weight: parameters x batch x max length.</summary>
+    internal override double StepCost(int batchSize) => (double)Parameters * batchSize * Model.MaxLength;
+
+    public override IEnumerable<(string Column, object Value)> Settings() =>
+        [("model", Model.Label), ("data", Corpus.Label), ("n", Examples), ("d", Parameters), ("plot_every", PlotEvery),
+         ("precision", Precision == Precision.Float64 ? "float64" : "float32"), ("decay_on", DecayOn == DecayOn.All ? "all" : "weights")];
+
+    internal override IReadOnlyList<string> ReportedColumns => ValidationPairs > 0
+        ? ["mlm_loss", "nsp_loss", "val_mlm_loss", "val_nsp_loss", "val_mlm_accuracy", "val_nsp_accuracy"]
+        : ["mlm_loss", "nsp_loss"];
+
+    internal override object? BatchKey => null; // a network run is a batch of its own
+
+    /// <summary>theta with its moments, gradient and temporaries (8 D), and a batch's activations: per block about
+    /// 8 H + 2 Ffn numbers a token and 3 attention maps, and the masked-LM logits, each kept for the backward pass.</summary>
+    internal override long TensorBytesPerRun(Experiment x)
+    {
+        long size = Precision == Precision.Float64 ? 8 : 4, b = x.BatchSize, l = Model.MaxLength;
+        long perBlock = b * l * (8L * Model.Hidden + 2L * Model.Ffn + 3L * Model.Heads * l);
+        long heads = 3L * b * PretrainingPairs.SlotsFor(Model.MaxLength) * Model.Vocab;
+        return size * (8L * Parameters + Model.Blocks * perBlock + heads);
+    }
+
+    internal override ITensorProblem Tensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type) =>
+        runs.Count == 1 ? new BertTensors(runs[0], this, device, type)
+            : throw new ArgumentException($"BERT pre-training runs one run per batch, got {runs.Count}");
+
+    public override IEnumerable<string> Errors()
+    {
+        var own = Model.Errors().Concat(Corpus.Errors()).Concat(SettingErrors()).ToList();
+        if (own.Count > 0) return own;
+        return DataErrors();
+    }
+
+    IEnumerable<string> SettingErrors()
+    {
+        if (TrainPairs is < 1) yield return $"BertPretraining.TrainPairs must be >= 1 or null (all), got {TrainPairs}: use e.g. 800";
+        if (ValidationPairs < 0) yield return $"BertPretraining.ValidationPairs must be >= 0, got {ValidationPairs}: use e.g. 256 (0: no validation)";
+        if (PlotEvery < 1) yield return $"BertPretraining.PlotEvery must be >= 1, got {PlotEvery}: use e.g. 50 (the paper's BERT-tiny)";
+        if (!Enum.IsDefined(Precision)) yield return $"BertPretraining.Precision must be Float32 or Float64, got {(int)Precision}";
+        if (VocabularyFile is not null)
+        {
+            if (!File.Exists(VocabularyFile))
+                yield return $"BertPretraining.VocabularyFile {VocabularyFile} not found: give a file of one token a line, or null to build one from the corpus";
+            else if (File.ReadLines(VocabularyFile).Where(line => line.Length > 0).ToList() is var tokens)
+            {
+                if (Vocabulary.MissingSpecials(tokens) is { Count: > 0 } missing)
+                    yield return $"BertPretraining.VocabularyFile {VocabularyFile} lacks the specials {string.Join(", ", missing)}: add them, one a line " +
+                        $"(all five: {string.Join(", ", Vocabulary.Specials)})";
+                if (tokens.Count > Model.Vocab)
+                    yield return $"BertPretraining.VocabularyFile {VocabularyFile} has {tokens.Count} tokens but Bert.Vocab is {Model.Vocab}: set Bert.Vocab to {tokens.Count}";
+            }
+        }
+    }
+
+    /// <summary>Errors only the built data can show; the corpus is read and tokenised (once per process).</summary>
+    IEnumerable<string> DataErrors()
+    {
+        var text = Corpus.Read();
+        if (text.Train.Count == 0)
+        {
+            yield return $"BertPretraining: {Corpus.Label} has no training paragraph of two or more sentences, and a next-sentence pair needs two: " +
+                "use a corpus of multi-sentence paragraphs (Fortunes, WikiText)";
+            yield break;
+        }
+        if (ValidationPairs > 0 && text.Validation.Count == 0)
+            yield return $"BertPretraining: {Corpus.Label} has no validation paragraph of two or more sentences: set ValidationPairs = 0 or use a corpus that has them";
+        if (Data.Train.Count == 0)
+            yield return $"BertPretraining: no next-sentence pair fits Bert.MaxLength = {Model.MaxLength} (the shortest pair of sentences of {Corpus.Label} " +
+                $"takes {Data.ShortestPair} tokens with <cls> and two <sep>): raise MaxLength to at least {Data.ShortestPair} (the paper: 90)";
+    }
+
+    bool HasData => !Model.Errors().Concat(Corpus.Errors()).Concat(SettingErrors()).Any() && Corpus.Read().Train.Count > 0;
+
+    /// <summary>What the runs train on, in words: pairs, validation pairs, vocabulary (reads and tokenises the corpus).</summary>
+    public string DataSummary() =>
+        $"{Corpus.Label}: {Data.Train.Count} training pairs, {Data.Validation.Count} validation pairs, vocabulary of {Data.Vocabulary.Size} WordPiece tokens" +
+        (VocabularyFile is null ? " built from the training sentences" : $" from {VocabularyFile}");
+
+    /// <summary>The vocabulary and pairs, built once per process for each description (the runs of a grid share them).</summary>
+    internal BertData Data => cache.GetOrAdd((this with { Precision = Precision.Float32, DecayOn = DecayOn.All, PlotEvery = 1 }, Corpus.Read()),
+        key => new Lazy<BertData>(() => BertData.Build(key.Item1, key.Item2))).Value;
+}
+
+/// <summary>What a BERT description trains on: its vocabulary, training and validation pairs.</summary>
+sealed record BertData(Vocabulary Vocabulary, PretrainingPairs Train, PretrainingPairs Validation, int ShortestPair)
+{
+    public static BertData Build(BertPretraining p, CorpusText text)
+    {
+        var vocabulary = p.VocabularyFile is not null ? Vocabulary.FromFile(p.VocabularyFile)
+            : Vocabulary.Build(text.Train.SelectMany(s => s).ToList(), p.Model.Vocab);
+        int[][][] Tokenised(IReadOnlyList<string[]> paragraphs) => paragraphs.Select(s => s.Select(vocabulary.Encode).ToArray()).ToArray();
+        var (train, validation) = (Tokenised(text.Train), Tokenised(text.Validation));
+        return new BertData(vocabulary,
+            PretrainingPairs.Build(train, vocabulary, p.Model.MaxLength, p.TrainPairs ?? int.MaxValue, Rng.For(p.DataSeed, "bert pairs")),
+            PretrainingPairs.Build(validation, vocabulary, p.Model.MaxLength, p.ValidationPairs, Rng.For(p.DataSeed, "bert validation pairs")),
+            PretrainingPairs.ShortestPair(train));
+    }
+}
