@@ -4,12 +4,13 @@ namespace Esp.Scripting;
 
 /// <summary>
 /// Which shard this process runs, and where that came from (the manifest records it): <c>--shard i/n</c>; else a
-/// Slurm job array task (<c>SLURM_ARRAY_TASK_ID</c> and <c>SLURM_ARRAY_TASK_COUNT</c>); else a Kubernetes Indexed
+/// Slurm job array task (<c>SLURM_ARRAY_TASK_ID</c> minus <c>SLURM_ARRAY_TASK_MIN</c>, and <c>SLURM_ARRAY_TASK_COUNT</c>); else a Kubernetes Indexed
 /// Job pod (<c>JOB_COMPLETION_INDEX</c>, with the count from <c>--shards n</c>). None of them: the whole grid.
 /// </summary>
 public sealed record ShardSource(Shard Shard, string Source)
 {
-    public const string SlurmIndex = "SLURM_ARRAY_TASK_ID", SlurmCount = "SLURM_ARRAY_TASK_COUNT", KubernetesIndex = "JOB_COMPLETION_INDEX";
+    public const string SlurmIndex = "SLURM_ARRAY_TASK_ID", SlurmMin = "SLURM_ARRAY_TASK_MIN", SlurmCount = "SLURM_ARRAY_TASK_COUNT",
+        KubernetesIndex = "JOB_COMPLETION_INDEX";
 
     /// <summary>The shard from the options and <paramref name="environment"/>, none, or the error to print.</summary>
     public static (ShardSource? Shard, string? Error) Resolve(string? shardOption, string? shardsOption, Func<string, string?> environment)
@@ -40,8 +41,14 @@ public sealed record ShardSource(Shard Shard, string Source)
                     $"submit with sbatch --array=0-N, or unset {SlurmIndex} to run the whole grid");
             if (count is not null && count != of)
                 return (null, $"--shards {count} contradicts {SlurmCount}={of}: leave --shards out under Slurm");
-            return Checked(new Shard(i, of), $"{SlurmIndex}={i}, {SlurmCount}={of}",
-                $"{SlurmIndex}={i} with {SlurmCount}={of}; submit the array as --array=0-{of - 1}");
+            // an array need not start at 0 (--array=5-7): the shard is the task's place in it
+            var slurmMin = environment(SlurmMin);
+            int min = 0;
+            if (slurmMin is { Length: > 0 } && !int.TryParse(slurmMin, NumberStyles.None, CultureInfo.InvariantCulture, out min))
+                return (null, $"{SlurmMin} must be a non-negative integer, got \"{slurmMin}\" (Slurm sets it to the array's first task id)");
+            var source = min == 0 ? $"{SlurmIndex}={i}, {SlurmCount}={of}" : $"{SlurmIndex}={i}, {SlurmMin}={min}, {SlurmCount}={of}";
+            return Checked(new Shard(i - min, of), source,
+                $"{source}; submit the array as --array=0-{of - 1} (consecutive task ids, no step)");
         }
         if (environment(KubernetesIndex) is { Length: > 0 } podIndex)
         {

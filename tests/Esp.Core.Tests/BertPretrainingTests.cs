@@ -139,6 +139,11 @@ public sealed class BertPretrainingTests : IDisposable
             Error(new BertPretraining(Small, new Fortunes("/nonexistent"))));
         Assert.Contains("WikiText: /nonexistent/wiki.train.tokens, /nonexistent/wiki.valid.tokens not found", Error(new BertPretraining(Small, new WikiText("/nonexistent"))));
         Assert.Contains("Bert.Heads must be >= 1 and divide Hidden = 16, got 3", Error(problem with { Model = Small with { Heads = 3 } }));
+
+        // training pairs fit, but every validation paragraph's sentences are too long for a pair of MaxLength 16
+        WriteWikiText(60);
+        File.WriteAllLines(Path.Combine(folder, WikiText.ValidationFile), [" the cat sees the dog and the bird and the fish . the dog sees the bird and the cat and the fish . "]);
+        Assert.Contains("no validation pair of wikitext", Error(new BertPretraining(Small, new WikiText(folder), ValidationPairs: 16)));
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public sealed class ShardSourceTests
         var slurm = new Dictionary<string, string> { ["SLURM_ARRAY_TASK_ID"] = "2", ["SLURM_ARRAY_TASK_COUNT"] = "4", ["JOB_COMPLETION_INDEX"] = "0" };
         Assert.Equal(new ShardSource(new Shard(2, 4), "SLURM_ARRAY_TASK_ID=2, SLURM_ARRAY_TASK_COUNT=4"), Parse(slurm).Line!.Shard);
         Assert.Equal(new Shard(0, 2), Parse(slurm, "--shard", "0/2").Line!.Shard!.Shard); // the option wins
+        var offset = new Dictionary<string, string> { ["SLURM_ARRAY_TASK_ID"] = "6", ["SLURM_ARRAY_TASK_MIN"] = "5", ["SLURM_ARRAY_TASK_COUNT"] = "3" }; // --array=5-7
+        Assert.Equal(new ShardSource(new Shard(1, 3), "SLURM_ARRAY_TASK_ID=6, SLURM_ARRAY_TASK_MIN=5, SLURM_ARRAY_TASK_COUNT=3"), Parse(offset).Line!.Shard);
         var pod = new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "5" };
         Assert.Equal(new ShardSource(new Shard(5, 8), "JOB_COMPLETION_INDEX=5, --shards 8"), Parse(pod, "--shards", "8").Line!.Shard);
         Assert.Null(Parse(None).Line!.Shard);
@@ -30,7 +32,7 @@ public sealed class ShardSourceTests
     [InlineData("--shard 0/2 --shards 2", "", "--shard 0/2 already gives the count; --shards 2 is for JOB_COMPLETION_INDEX")]
     [InlineData("", "JOB_COMPLETION_INDEX=1", "JOB_COMPLETION_INDEX=1 is set (a Kubernetes Indexed Job) but not the shard count: add --shards N")]
     [InlineData("--shards 2", "JOB_COMPLETION_INDEX=2", "JOB_COMPLETION_INDEX=2 with --shards 2; set --shards to the Job's completions: the shard index must be in [0, 2)")]
-    [InlineData("", "SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_COUNT=3", "SLURM_ARRAY_TASK_ID=3 with SLURM_ARRAY_TASK_COUNT=3; submit the array as --array=0-2")]
+    [InlineData("", "SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_COUNT=3", "SLURM_ARRAY_TASK_ID=3, SLURM_ARRAY_TASK_COUNT=3; submit the array as --array=0-2 (consecutive task ids, no step)")]
     [InlineData("", "SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_ID=1 and SLURM_ARRAY_TASK_COUNT= must both be non-negative integers")]
     [InlineData("--shards 4", "SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3", "--shards 4 contradicts SLURM_ARRAY_TASK_COUNT=3")]
     public void A_bad_shard_is_refused_naming_the_value_and_the_fix(string args, string environment, string error)

@@ -91,6 +91,9 @@ public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPa
         }
         if (ValidationPairs > 0 && text.Validation.Count == 0)
             yield return $"BertPretraining: {Corpus.Label} has no validation paragraph of two or more sentences: set ValidationPairs = 0 or use a corpus that has them";
+        else if (ValidationPairs > 0 && Data.Train.Count > 0 && Data.Validation.Count == 0)
+            yield return $"BertPretraining: no validation pair of {Corpus.Label} fits Bert.MaxLength = {Model.MaxLength}, so the validation columns " +
+                "would stay empty: raise MaxLength, or set ValidationPairs = 0";
         if (Data.Train.Count == 0)
             yield return $"BertPretraining: no next-sentence pair fits Bert.MaxLength = {Model.MaxLength} (the shortest pair of sentences of {Corpus.Label} " +
                 $"takes {Data.ShortestPair} tokens with <cls> and two <sep>): raise MaxLength to at least {Data.ShortestPair} (the paper: 90)";
