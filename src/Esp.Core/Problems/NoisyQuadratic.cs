@@ -69,6 +69,9 @@ public sealed record NoisyQuadratic(
         return Enumerable.Range(0, N * D).Select(_ => Sigma * rng.Normal()).ToArray();
     }
 
+    /// <summary>The full gradient at the start, g = H x0 (x0 = X0 in every coordinate).</summary>
+    double[] StartGradient() => Lambda.Select(l => l * X0 + Rho * D * X0).ToArray();
+
     /// <summary>
     /// The surge law's prediction for one step from x0 with a batch of B examples. SGD: the expected loss after the
     /// step is L - lr |g|^2 + lr^2 / 2 (g^T H g + Sigma^2 tr H / B), so the best lr is eps_max / (1 + B_noise / B) with
@@ -79,9 +82,7 @@ public sealed record NoisyQuadratic(
     /// </summary>
     public SurgeFit Predicted(SurgeLaw law)
     {
-        var lambda = Lambda;
-        double sumX = D * X0;
-        var g = lambda.Select(l => l * X0 + Rho * sumX).ToArray();                 // H x0
+        var (lambda, g) = (Lambda, StartGradient());
         double gg = g.Sum(v => v * v), gSum = g.Sum();
         double gHg = g.Select((v, k) => lambda[k] * v * v).Sum() + Rho * gSum * gSum;
         double traceH = lambda.Sum() + D * Rho;
@@ -105,9 +106,7 @@ public sealed record NoisyQuadratic(
     public double OneStepOptimalLr(SurgeLaw law, double batchSize)
     {
         if (law == SurgeLaw.Sgd) return Predicted(law).OptimalLr(batchSize);
-        var lambda = Lambda;
-        double sumX = D * X0;
-        var g = lambda.Select(l => l * X0 + Rho * sumX).ToArray();
+        var (lambda, g) = (Lambda, StartGradient());
         var e = g.Select(v => Erf(v * Math.Sqrt(batchSize) / (Sigma * Math.Sqrt(2)))).ToArray();
         double eSum = e.Sum(), eSquares = e.Sum(v => v * v);
         return g.Zip(e, (v, s) => v * s).Sum() / (lambda.Sum() + D * Rho + Rho * (eSum * eSum - eSquares));

@@ -7,49 +7,29 @@ namespace Esp;
 /// <see cref="DeviceData"/>), theta [1, D] read by the model as views, dropout from the run's own generator. Each
 /// step reports its batch's masked-LM and next-sentence losses, and every PlotEvery steps the validation numbers.
 /// </summary>
-sealed class BertTensors : ITensorProblem
+sealed class BertTensors : ModelTensors, ITensorProblem
 {
     const int EvaluationChunk = 128; // validation pairs per forward pass
 
     readonly BertPretraining problem;
-    readonly ParamLayout layout;
     readonly PairTensors train, validation;
-    readonly Dropout dropout;
-    readonly double[] initial;
-    readonly ScalarType type;
-    readonly Device device;
 
-    public BertTensors(Experiment x, BertPretraining problem, Device device, ScalarType type)
+    public BertTensors(Experiment x, BertPretraining problem, Device device, ScalarType type) : base(problem.Model.Layout, x, problem.DecayOn, device, type)
     {
-        (this.problem, this.device, this.type) = (problem, device, type);
-        layout = problem.Model.Layout;
+        this.problem = problem;
         var data = problem.Data;
         (train, validation) = (new PairTensors(data.Train, device, type), new PairTensors(data.Validation, device, type));
-        initial = layout.Initial(Rng.For(x.Seed, "init"));
-        dropout = new Dropout(new Generator(Rng.For(x.Seed, "dropout").NextUInt64(), device));
-        DecayMask = problem.DecayOn == DecayOn.WeightsOnly
-            ? tensor(layout.Mask(s => s.Decay), dtype: type, device: device).DetachFromDisposeScope() : null;
     }
 
-    public Tensor? DecayMask { get; }
+    public override ITensorEpoch Epoch(int[][][] batches) => new BertEpoch(this, batches[0]);
 
-    public Tensor? RandomState
-    {
-        get => dropout.Generator.get_state();
-        set => dropout.Generator.set_state(value!);
-    }
-
-    public Tensor InitialTheta() => tensor(initial, [1, initial.Length], dtype: type, device: device);
-
-    public ITensorEpoch Epoch(int[][][] batches) => new BertEpoch(this, batches[0]);
-
-    public Tensor FullLoss(Tensor theta)
+    public override Tensor FullLoss(Tensor theta)
     {
         var parts = Evaluate(theta, train, train.Count);
         return tensor(new[] { parts.MaskedLm + parts.NextSentence }, dtype: ScalarType.Float64);
     }
 
-    public double[][] EpochValues(Tensor theta) => [];
+    public override double[][] EpochValues(Tensor theta) => [];
 
     public IReadOnlyList<Tensor?> Reported(ITensorBatchLoss trained, Tensor theta, int step)
     {
@@ -58,7 +38,7 @@ sealed class BertTensors : ITensorProblem
         if ((step + 1) % problem.PlotEvery != 0) return [maskedLm, nextSentence, null, null, null, null];
         var v = Evaluate(theta, validation, Math.Min(problem.ValidationPairs, validation.Count));
         return [maskedLm, nextSentence, .. new[] { v.MaskedLm, v.NextSentence, v.MaskedLmAccuracy, v.NextSentenceAccuracy }
-            .Select(value => tensor(new[] { value }, dtype: ScalarType.Float64, device: device))];
+            .Select(value => tensor(new[] { value }, dtype: ScalarType.Float64, device: Device))];
     }
 
     /// <summary>The loss parts and accuracies over the first <paramref name="count"/> pairs, without dropout, in chunks:
@@ -68,10 +48,10 @@ sealed class BertTensors : ITensorProblem
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         double maskedLm = 0, slots = 0, correctWords = 0, nextSentence = 0, correctPairs = 0;
-        Func<string, Tensor> weight = name => layout.View(theta[0], name);
+        var weight = Views(theta[0]);
         for (int start = 0; start < count; start += EvaluationChunk)
         {
-            var batch = pairs.Rows(arange(start, Math.Min(start + EvaluationChunk, count), dtype: ScalarType.Int64, device: device));
+            var batch = pairs.Rows(arange(start, Math.Min(start + EvaluationChunk, count), dtype: ScalarType.Int64, device: Device));
             var (wordLogits, pairLogits) = problem.Model.Forward(weight, batch.Tokens, batch.Segments, batch.ValidLengths, batch.Positions, null);
             double Sum(Tensor t) => t.sum().to_type(ScalarType.Float64).item<double>();
             maskedLm += Sum(WordLosses(wordLogits, batch));
@@ -92,16 +72,10 @@ sealed class BertTensors : ITensorProblem
     (Tensor Loss, Tensor MaskedLm, Tensor NextSentence) BatchLoss(Func<string, Tensor> weight, PairRows batch, bool training)
     {
         var (wordLogits, pairLogits) = problem.Model.Forward(weight, batch.Tokens, batch.Segments, batch.ValidLengths, batch.Positions,
-            training ? dropout : null);
+            training ? Dropout : null);
         var maskedLm = WordLosses(wordLogits, batch).sum().div(batch.Weights.sum().add(1e-8));
         var nextSentence = nn.functional.cross_entropy(pairLogits, batch.IsNext);
         return (maskedLm.add(nextSentence), maskedLm, nextSentence);
-    }
-
-    public void Dispose()
-    {
-        DecayMask?.Dispose(); // the pair tensors are shared with other runs (DeviceData)
-        dropout.Generator.Dispose();
     }
 
     /// <summary>Pairs as device tensors: tokens, segments [P, L], lengths [P], slots' positions, labels, weights [P, S], IsNext [P].</summary>
@@ -129,12 +103,6 @@ sealed class BertTensors : ITensorProblem
         public int Count => batches.Length;
 
         public ITensorBatchLoss Batch(int k) => new BertBatch(problem, batches[k]);
-
-        public double[][] EveryBatchLoss(Tensor theta)
-        {
-            using var scope = NewDisposeScope();
-            return [Enumerable.Range(0, Count).Select(k => Batch(k).Loss(theta).to_type(ScalarType.Float64).item<double>()).ToArray()];
-        }
     }
 
     sealed class BertBatch(BertTensors problem, int[] pairs) : ITensorBatchLoss
@@ -142,18 +110,18 @@ sealed class BertTensors : ITensorProblem
         /// <summary>The masked-LM and next-sentence parts of the last LossAndGrad, [1] float64 each.</summary>
         public (Tensor MaskedLm, Tensor NextSentence)? Parts { get; private set; }
 
-        PairRows Rows() => problem.train.Rows(tensor(pairs.Select(i => (long)i).ToArray(), device: problem.device));
+        PairRows Rows() => problem.train.Rows(tensor(pairs.Select(i => (long)i).ToArray(), device: problem.Device));
 
         public Tensor Loss(Tensor theta)
         {
             using var noGrad = no_grad();
-            return problem.BatchLoss(name => problem.layout.View(theta[0], name), Rows(), training: false).Loss.reshape(1);
+            return problem.BatchLoss(problem.Views(theta[0]), Rows(), training: false).Loss.reshape(1);
         }
 
         public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta, bool training)
         {
             Tensor maskedLm = null!, nextSentence = null!;
-            var result = problem.layout.LossAndGrad(theta[0], weight =>
+            var result = problem.Layout.LossAndGrad(theta[0], weight =>
             {
                 var (loss, m, n) = problem.BatchLoss(weight, Rows(), training);
                 (maskedLm, nextSentence) = (m, n);

@@ -7,47 +7,27 @@ namespace Esp;
 /// views, and autograd for the gradient (<see cref="ParamLayout.LossAndGrad"/>); theta itself is updated in place
 /// without autograd.
 /// </summary>
-sealed class NetworkTensors : ITensorProblem
+sealed class NetworkTensors : ModelTensors
 {
     const int EvaluationChunk = 8192; // examples per forward pass when measuring the whole dataset
 
     readonly Network network;
-    readonly ParamLayout layout;
     readonly Tensor trainX, trainY, validationX, validationY;
-    readonly Dropout dropout;
-    readonly double[] initial;
-    readonly ScalarType type;
-    readonly Device device;
 
-    public NetworkTensors(Experiment x, Network network, Device device, ScalarType type)
+    public NetworkTensors(Experiment x, Network network, Device device, ScalarType type) : base(network.Model.Layout, x, network.DecayOn, device, type)
     {
-        (this.network, this.device, this.type) = (network, device, type);
-        layout = network.Model.Layout;
+        this.network = network;
         var data = network.Data.Load(x.Seed);
         (trainX, trainY) = (DeviceData.Of(data.TrainX, data.TrainCount, data.Features, device, type), DeviceData.Of(data.TrainY, device));
         (validationX, validationY) = (DeviceData.Of(data.ValidationX, data.ValidationCount, data.Features, device, type),
             DeviceData.Of(data.ValidationY, device));
-        initial = layout.Initial(Rng.For(x.Seed, "init"));
-        dropout = new Dropout(new Generator(Rng.For(x.Seed, "dropout").NextUInt64(), device));
-        DecayMask = network.DecayOn == DecayOn.WeightsOnly
-            ? tensor(layout.Mask(s => s.Decay), dtype: type, device: device).DetachFromDisposeScope() : null;
     }
 
-    public Tensor? DecayMask { get; }
+    public override ITensorEpoch Epoch(int[][][] batches) => new NetworkEpoch(this, batches[0]);
 
-    public Tensor? RandomState
-    {
-        get => dropout.Generator.get_state();
-        set => dropout.Generator.set_state(value!);
-    }
+    public override Tensor FullLoss(Tensor theta) => tensor(new[] { Evaluate(theta, trainX, trainY).Loss }, dtype: ScalarType.Float64);
 
-    public Tensor InitialTheta() => tensor(initial, [1, initial.Length], dtype: type, device: device);
-
-    public ITensorEpoch Epoch(int[][][] batches) => new NetworkEpoch(this, batches[0]);
-
-    public Tensor FullLoss(Tensor theta) => tensor(new[] { Evaluate(theta, trainX, trainY).Loss }, dtype: ScalarType.Float64);
-
-    public double[][] EpochValues(Tensor theta)
+    public override double[][] EpochValues(Tensor theta)
     {
         if (validationY.shape[0] == 0) return [];
         var (loss, accuracy) = Evaluate(theta, validationX, validationY);
@@ -72,19 +52,11 @@ sealed class NetworkTensors : ITensorProblem
         return (lossSum / n, correct / n);
     }
 
-    Func<string, Tensor> Views(Tensor parameters) => name => layout.View(parameters, name);
-
     /// <summary>The mean cross-entropy of the examples <paramref name="indices"/> with one run's parameters, by segment name.</summary>
     Tensor BatchLoss(Func<string, Tensor> weight, Tensor indices, bool training)
     {
-        var logits = network.Model.Forward(weight, trainX.index_select(0, indices), training ? dropout : null);
+        var logits = network.Model.Forward(weight, trainX.index_select(0, indices), training ? Dropout : null);
         return nn.functional.cross_entropy(logits, trainY.index_select(0, indices));
-    }
-
-    public void Dispose()
-    {
-        DecayMask?.Dispose(); // the data tensors are shared with other runs (DeviceData)
-        dropout.Generator.Dispose();
     }
 
     sealed class NetworkEpoch(NetworkTensors problem, int[][] batches) : ITensorEpoch
@@ -96,7 +68,7 @@ sealed class NetworkTensors : ITensorProblem
 
     sealed class NetworkBatch(NetworkTensors problem, int[] examples) : ITensorBatchLoss
     {
-        Tensor Indices() => tensor(examples.Select(i => (long)i).ToArray(), device: problem.device);
+        Tensor Indices() => tensor(examples.Select(i => (long)i).ToArray(), device: problem.Device);
 
         public Tensor Loss(Tensor theta)
         {
@@ -105,6 +77,6 @@ sealed class NetworkTensors : ITensorProblem
         }
 
         public (Tensor Loss, Tensor Grad) LossAndGrad(Tensor theta, bool training) =>
-            problem.layout.LossAndGrad(theta[0], weight => problem.BatchLoss(weight, Indices(), training));
+            problem.Layout.LossAndGrad(theta[0], weight => problem.BatchLoss(weight, Indices(), training));
     }
 }
