@@ -65,6 +65,8 @@ static class Manifest
                 w.WriteString("status", r.Status.ToString().ToLowerInvariant());
                 w.WriteNumber("steps", r.StepsTaken);
                 w.WriteNumber("seconds", r.Seconds);
+                if (r.IntraOpThreads is int threads) w.WriteNumber("intra_op_threads", threads); // a numerical setting of CPU tensor runs
+                else w.WriteNull("intra_op_threads");
                 w.WriteString("message", r.Message);
                 w.WriteEndObject();
             }

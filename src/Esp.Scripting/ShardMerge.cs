@@ -25,7 +25,7 @@ public static partial class ShardMerge
 
     /// <summary>What one shard's manifest says.</summary>
     sealed record ShardInfo(string Folder, int Index, int Count, string Script, string WorkingDirectory, string Sources,
-        string Arguments, JsonElement Values, bool Quick, int Seed);
+        string Arguments, JsonElement Values, bool Quick, int Seed, string IntraOpThreads);
 
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Interrupt? interrupt = null)
     {
@@ -110,6 +110,8 @@ public static partial class ShardMerge
         Disagree(shards, s => s.Count.ToString(), "shard counts", errors, "remove the shards of the other run, or re-run them all with one count");
         Disagree(shards, s => s.Sources, "scripts (content hashes)", errors, "re-run the shards made from the other version of the script");
         Disagree(shards, s => s.Arguments, "arguments (--quick, --seed, --NAME values)", errors, "re-run the shards made with the other arguments");
+        Disagree(shards.Where(s => s.IntraOpThreads != "").ToList(), s => s.IntraOpThreads, "numerical settings (EngineOptions.IntraOpThreads of their CPU tensor runs)",
+            errors, "their network numbers would not match a single machine's: re-run the shards made with the other setting");
         foreach (var twice in shards.GroupBy(s => (s.Index, s.Count)).Where(g => g.Count() > 1))
             errors.Add($"shard {twice.Key.Index}-of-{twice.Key.Count} is there {twice.Count()} times ({string.Join(", ", twice.Select(s => s.Folder))}): keep one");
         if (errors.Count == 0)
@@ -142,12 +144,14 @@ public static partial class ShardMerge
             var root = json.RootElement;
             var shard = root.GetProperty("shard");
             var arguments = root.GetProperty("arguments");
+            var threads = string.Join(", ", root.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("intra_op_threads"))
+                .Where(t => t.ValueKind == JsonValueKind.Number).Select(t => t.GetInt32()).Distinct().Order().Select(t => $"intra-op threads {t}"));
             var sources = string.Join(", ", root.GetProperty("sources").EnumerateArray()
                 .Select(s => $"{s.GetProperty("file").GetString()} {s.GetProperty("sha256").GetString()![..12]}"));
             return (new ShardInfo(name, shard.GetProperty("index").GetInt32(), shard.GetProperty("count").GetInt32(),
                 root.GetProperty("script").GetString()!, shard.GetProperty("working_directory").GetString()!, sources,
                 $"quick {arguments.GetProperty("quick").GetBoolean()}, seed {arguments.GetProperty("seed").GetInt32()}, values {arguments.GetProperty("values").GetRawText()}",
-                arguments.GetProperty("values").Clone(), arguments.GetProperty("quick").GetBoolean(), arguments.GetProperty("seed").GetInt32()), null);
+                arguments.GetProperty("values").Clone(), arguments.GetProperty("quick").GetBoolean(), arguments.GetProperty("seed").GetInt32(), threads), null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -17,12 +17,12 @@ public sealed class Scratch : IDisposable
     }
 
     public (int Code, string Out, string Err, ScriptRunner.Outcome Outcome) Run(string script, string? outFolder = null, bool quick = false,
-        IReadOnlyDictionary<string, string>? values = null, Shard? shard = null)
+        IReadOnlyDictionary<string, string>? values = null, Shard? shard = null, bool resume = false)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var line = new CommandLine(script, outFolder ?? Path.Combine(Folder, "results", Path.GetFileNameWithoutExtension(script)),
-            quick, 0, Cache, values, Shard: shard is null ? null : new ShardSource(shard, "test"));
+            quick, 0, Cache, values, Resume: resume, Shard: shard is null ? null : new ShardSource(shard, "test"));
         var outcome = ScriptRunner.Run(line, stdout, stderr);
         return (outcome.ExitCode, stdout.ToString(), stderr.ToString(), outcome);
     }

@@ -80,11 +80,16 @@ static class BatchPlan
         if (x.From is not { } branch) yield break;
         if (options.CheckpointEvery is null)
             yield return $"experiment {index}: Experiment.From needs the parent's checkpoints: set EngineOptions.CheckpointEvery (and run the parent with it first)";
-        else if (!File.Exists(new Checkpoint(options.CheckpointFolder!, [(0, branch.Parent)]).PathOf(branch.AfterEpoch)))
+        else if (!File.Exists(ParentCheckpoint(branch, options)))
             yield return $"experiment {index}: Experiment.From: no checkpoint of the parent after epoch {branch.AfterEpoch} in {options.CheckpointFolder}: " +
-                $"run the parent first (an earlier Run call) with EngineOptions.CheckpointEvery dividing {branch.AfterEpoch}, and alone " +
-                "(a network always is; a quadratic run shares a batch unless EngineOptions.RunsPerBatch = 1)";
+                $"run the parent first (an earlier Run call) with EngineOptions.CheckpointEvery dividing {branch.AfterEpoch}" +
+                (options.BackendFor(branch.Parent) == Backend.Tensors ? ", and alone (a network always is; quadratic runs on the tensor path share a batch unless EngineOptions.RunsPerBatch = 1)" : "");
     }
+
+    /// <summary>The file the parent's state after the branch point is in, on the path the parent ran.</summary>
+    static string ParentCheckpoint(Branch branch, EngineOptions options) => options.BackendFor(branch.Parent) == Backend.Fused
+        ? new FusedCheckpoint(options.CheckpointFolder!, branch.Parent).PathOf(branch.AfterEpoch)
+        : new Checkpoint(options.CheckpointFolder!, [(0, branch.Parent)], 0).PathOf(branch.AfterEpoch);
 
     static IEnumerable<string> BackendErrors(Experiment x, int index, EngineOptions options)
     {

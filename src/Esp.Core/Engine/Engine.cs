@@ -43,39 +43,38 @@ public static class Engine
             lock (gate) onRunDone?.Invoke(record);
         }
 
-        // Small single-run CPU tensor batches (small networks) run side by side, one core each: their steps are too
-        // small for libtorch's intra-op threads to pay off (an 8-run grid of a 5 700-parameter MLP at batch 32: 1.9x
-        // the runs per second of one at a time on 2 cores), while a large step uses the cores itself (the 235 000-
-        // parameter Fashion-MNIST MLP at batch 128: 0.8x to 1.0x side by side). Parameters x batch size is the proxy.
-        const long SmallStep = 1 << 22;
-        bool Alone(RunBatch b) => b.Backend == Backend.Tensors && b.Indices.Count == 1 && grid[b.Indices[0]] is var x
-            && x.Device == "cpu" && (long)x.Problem.Parameters * x.BatchSize < SmallStep;
-        var alone = batches.Where(Alone).ToList();
-        int threads = Math.Min(options.ThreadCount, alone.Count);
-        if (threads > 1) RunSideBySide(alone, threads);
-        var rest = threads > 1 ? batches.Where(b => !Alone(b)) : batches;
-
-        foreach (var batch in rest)
+        // CPU tensor batches (networks, BERT) run side by side, each on a fixed number of libtorch intra-op threads:
+        // float32 reductions split their sums by thread, so a run's numbers may depend on its thread count and must not
+        // depend on how many other runs share the machine, the shard it lands in, or the machine's cores.
+        var onCpu = batches.Where(b => b.Backend == Backend.Tensors && grid[b.Indices[0]].Device == "cpu").ToList();
+        RunOnCpuThreads(onCpu);
+        foreach (var batch in batches.Except(onCpu))
         {
             var runs = batch.Indices.Select(i => (Number(i), grid[i])).ToList();
             if (batch.Backend == Backend.Fused)
-                FusedBatch.Execute(runs, batch.Parallel, Log, cancel, EpochDone, (k, record) => Done(batch.Indices[k], record));
+                FusedBatch.Execute(runs, batch.Parallel, Log, cancel, EpochDone, (k, record) => Done(batch.Indices[k], record), options);
             else
                 foreach (var (record, k) in TensorBatch.Execute(runs, Log, cancel, options, EpochDone).Select((r, k) => (r, k)))
                     Done(batch.Indices[k], record);
         }
         return new Results(records);
 
-        void RunSideBySide(IReadOnlyList<RunBatch> single, int threads)
+        // As many batches at once as the cores allow at IntraOpThreads each, and as fit in the memory budget together.
+        void RunOnCpuThreads(IReadOnlyList<RunBatch> cpu)
         {
-            int before = torch.get_num_threads(); // read once: workers set 1 for themselves (OpenMP's count is per thread)
+            if (cpu.Count == 0) return;
+            long largest = cpu.Max(b => b.Indices.Sum(i => BatchPlan.MemoryPerRun(grid[i], Backend.Tensors)));
+            int workers = (int)Math.Clamp(Math.Min(options.ThreadCount / options.IntraOpThreads, options.Budget / Math.Max(1, largest)), 1, cpu.Count);
+            int before = torch.get_num_threads(); // OpenMP's count is per thread: each worker sets its own
             try
             {
-                Parallelism.ForEach(single.Count, threads, cancel, k =>
+                Parallelism.ForEach(cpu.Count, workers, cancel, k =>
                 {
-                    int i = single[k].Indices[0];
-                    torch.set_num_threads(1);
-                    Done(i, TensorBatch.Execute([(Number(i), grid[i])], Log, cancel, options, EpochDone)[0]);
+                    torch.set_num_threads(options.IntraOpThreads);
+                    var batch = cpu[k];
+                    var runs = batch.Indices.Select(i => (Number(i), grid[i])).ToList();
+                    foreach (var (record, j) in TensorBatch.Execute(runs, Log, cancel, options, EpochDone).Select((r, j) => (r, j)))
+                        Done(batch.Indices[j], record);
                 });
             }
             finally { torch.set_num_threads(before); }

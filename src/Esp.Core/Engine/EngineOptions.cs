@@ -16,17 +16,22 @@ public enum Backend
 /// as many as the memory budget allows, on the CPU the whole grid); MemoryBudgetBytes bounds the memory runs
 /// hold at once (null: a quarter of the memory available to this process; it is not read off a GPU, so set it
 /// for large grids on one): it sizes tensor batches and caps how many fused runs are in flight; Threads is the
-/// number of CPU cores the fused backend uses (null: all).
+/// number of CPU cores the engine uses (null: all).
+/// IntraOpThreads is the number of libtorch threads each run on the CPU tensor path (networks, BERT) computes with;
+/// the engine runs Threads / IntraOpThreads such runs side by side. It is a numerical setting, not only a speed one:
+/// libtorch splits float32 sums between its threads, so a network's numbers are bitwise reproducible at one value of
+/// it, recorded with each run (RunRecord.IntraOpThreads, manifest.json, checkpoints, shard records), and may differ
+/// in the last bits at another. The default 1 gives the same numbers on every machine whatever its cores.
 /// CheckpointEvery = K saves every batch's whole state (parameters, optimizer state, random streams, what was
-/// recorded) after every K epochs and at the end, atomically, into CheckpointFolder; with Resume, a batch whose
-/// checkpoint is there continues from it and gives exactly the numbers of an uninterrupted run. Checkpointed runs
-/// take the tensor path (the fused CPU loops keep no checkpoints).
+/// recorded) after every K epochs and at the end, atomically and checksummed, into CheckpointFolder; with Resume, a
+/// batch whose checkpoint is there continues from the newest good one and gives exactly the numbers of an
+/// uninterrupted run. Checkpoints change neither a run's path nor its numbers: fused runs keep their own.
 /// TensorBoard = DIR also writes each run's per-step columns and settings as TensorBoard event files in DIR/run-NNNN/
 /// as the run finishes (<see cref="TensorBoardExport"/>).
 /// </summary>
 public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetBytes = null, int? Threads = null,
     Backend Backend = Backend.Auto, int? CheckpointEvery = null, string? CheckpointFolder = null, bool Resume = false,
-    string? TensorBoard = null)
+    string? TensorBoard = null, int IntraOpThreads = 1)
 {
     public static readonly EngineOptions Default = new();
 
@@ -37,7 +42,7 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
     /// <summary>The backend that runs <paramref name="x"/>.</summary>
     public Backend BackendFor(Experiment x) =>
         Backend != Backend.Auto ? Backend
-        : x.Device == "cpu" && FusedRun.Supports(x) && CheckpointEvery is null && x.Recorded.GradientSpikeTheta is null ? Backend.Fused : Backend.Tensors;
+        : x.Device == "cpu" && FusedRun.Supports(x) && x.Recorded.GradientSpikeTheta is null ? Backend.Fused : Backend.Tensors;
 
     public IEnumerable<string> Errors()
     {
@@ -53,8 +58,8 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
             yield return $"EngineOptions.CheckpointEvery must be >= 1 epoch, got {CheckpointEvery}: use e.g. 5, or null for no checkpoints";
         if (CheckpointEvery is not null && string.IsNullOrWhiteSpace(CheckpointFolder))
             yield return "EngineOptions.CheckpointFolder must name a folder when CheckpointEvery is set (esp-script sets results/NAME.checkpoints): set it, e.g. \"checkpoints\"";
-        if (CheckpointEvery is not null && Backend == Backend.Fused)
-            yield return "EngineOptions.Backend = Fused keeps no checkpoints, but CheckpointEvery is set: use Backend.Auto or Tensors";
+        if (IntraOpThreads < 1)
+            yield return $"EngineOptions.IntraOpThreads must be >= 1, got {IntraOpThreads}: use 1 (the default: the same numbers on any machine) or e.g. 2";
         if (TensorBoard is not null && (TensorBoard.Trim() == "" || File.Exists(TensorBoard)))
             yield return $"EngineOptions.TensorBoard must name a folder for the event files, got \"{TensorBoard}\"{(File.Exists(TensorBoard) ? " (a file)" : "")}: use e.g. \"runs/tb\", or null for none";
         if (Resume && CheckpointEvery is null)

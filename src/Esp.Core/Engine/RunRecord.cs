@@ -6,7 +6,9 @@ public enum RunStatus { Completed, Diverged, Exploded }
 
 /// <summary>
 /// Everything one run recorded, as plain arrays (the engine's output before it becomes Deedle frames).
-/// StepColumns hold one value per step actually taken, in the order the probes define.
+/// StepColumns hold one value per step actually taken, in the order the probes define. IntraOpThreads is the libtorch
+/// thread count a CPU tensor-path run computed with (a numerical setting: see <see cref="EngineOptions"/>), null for
+/// fused and GPU runs.
 /// </summary>
 public sealed record RunRecord(
     int Run,
@@ -19,7 +21,8 @@ public sealed record RunRecord(
     IReadOnlyList<(int Epoch, int Batch, double Loss)> BatchLosses,
     RunStatus Status,
     string Message,
-    double Seconds)
+    double Seconds,
+    int? IntraOpThreads = null)
 {
     /// <summary>The full-dataset loss after each epoch (Probes.EpochEndFullLoss), or empty.</summary>
     public double[] EpochEndFullLoss => EpochColumnNames.Contains("full_loss") ? EpochColumn("full_loss") : [];

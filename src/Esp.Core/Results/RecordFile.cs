@@ -1,21 +1,20 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Esp;
 
 /// <summary>
 /// Runs' records in one binary file, bit for bit (a shard's results, read back by the merge): for each run its number,
-/// description, recorded step and epoch columns, batch losses, status, message and seconds. Doubles are stored as
-/// their bytes, so the merged CSVs equal a single machine's; written atomically.
+/// description, recorded step and epoch columns, batch losses, status, message, seconds and the intra-op threads it
+/// computed with. Doubles are stored as their bytes, so the merged CSVs equal a single machine's; written atomically
+/// and checksummed (<see cref="ChecksummedFile"/>), so a changed or cut file is refused rather than merged.
 /// </summary>
 public static class RecordFile
 {
-    const string Magic = "esp-records-1";
+    const string Magic = "esp-records-2";
 
     public static void Write(string path, IEnumerable<RunRecord> runs) =>
-        AtomicFile.Write(path, stream =>
+        ChecksummedFile.Write(path, w =>
         {
-            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             w.Write(Magic);
             var list = runs.ToList();
             w.Write(list.Count);
@@ -31,6 +30,7 @@ public static class RecordFile
                 w.Write((int)r.Status);
                 w.Write(r.Message);
                 w.Write(r.Seconds);
+                w.Write(r.IntraOpThreads ?? -1);
             }
         });
 
@@ -45,7 +45,7 @@ public static class RecordFile
 
     static StoredRun[] ReadRuns(string path)
     {
-        using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+        using var r = ChecksummedFile.Open(path, "record file");
         if (r.ReadString() != Magic) throw new InvalidDataException($"{path} is not an Esp record file of this version: write it again (run its shard again)");
         var runs = new StoredRun[r.ReadInt32()];
         for (int k = 0; k < runs.Length; k++)
@@ -55,8 +55,9 @@ public static class RecordFile
             var (epochNames, epochColumns) = Columns(r);
             var batchLosses = Enumerable.Range(0, r.ReadInt32()).Select(_ => (r.ReadInt32(), r.ReadInt32(), r.ReadDouble())).ToList();
             var (status, message, seconds) = ((RunStatus)r.ReadInt32(), r.ReadString(), r.ReadDouble());
+            int? threads = r.ReadInt32() is var n && n > 0 ? n : null;
             runs[k] = new StoredRun(run, description, x =>
-                new RunRecord(run, x, stepNames, stepColumns, steps, epochNames, epochColumns, batchLosses, status, message, seconds));
+                new RunRecord(run, x, stepNames, stepColumns, steps, epochNames, epochColumns, batchLosses, status, message, seconds, threads));
         }
         return runs;
     }

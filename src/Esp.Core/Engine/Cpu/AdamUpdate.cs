@@ -23,6 +23,7 @@ struct AdamUpdate<T> : IDenseUpdate<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     public readonly T[]? M => m;
+    public readonly IReadOnlyList<T[]> State => [m, v];
     public readonly T[]? V => v;
 
     public void Prepare(double lr, int step)

@@ -8,6 +8,6 @@ namespace Esp;
 static class FusedBatch
 {
     public static void Execute(IReadOnlyList<(int Run, Experiment X)> batch, int threads, Action<string> log,
-        CancellationToken cancel, Action<int> epochDone, Action<int, RunRecord> done) =>
-        Parallelism.ForEach(batch.Count, threads, cancel, i => done(i, FusedRun.Execute(batch[i].Run, batch[i].X, log, cancel, epochDone)));
+        CancellationToken cancel, Action<int> epochDone, Action<int, RunRecord> done, EngineOptions options) =>
+        Parallelism.ForEach(batch.Count, threads, cancel, i => done(i, FusedRun.Execute(batch[i].Run, batch[i].X, log, cancel, epochDone, options)));
 }

@@ -15,28 +15,32 @@ static class FusedRun
     public static bool Supports(Experiment x) => x.Problem is QuadraticProblem
         && x.Optimizer is Adam { ClipGradNorm: null } or AdamW { ClipGradNorm: null } or RmsProp or Sgd; // clipping needs the whole gradient's norm first
 
-    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default, Action<int>? epochDone = null) =>
-        x.Problem.ElementPrecision == Precision.Float64 ? FusedRun<double>.Execute(run, x, log, cancel, epochDone) : FusedRun<float>.Execute(run, x, log, cancel, epochDone);
+    /// <summary>Runs <paramref name="x"/>; with <paramref name="options"/>' CheckpointEvery it saves its state every K epochs
+    /// and at the end (<see cref="FusedCheckpoint"/>), and with Resume continues from the newest good one.</summary>
+    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default, Action<int>? epochDone = null,
+        EngineOptions? options = null) => x.Problem.ElementPrecision == Precision.Float64
+        ? FusedRun<double>.Execute(run, x, log, cancel, epochDone, options ?? EngineOptions.Default)
+        : FusedRun<float>.Execute(run, x, log, cancel, epochDone, options ?? EngineOptions.Default);
 }
 
 static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<int>? epochDone)
+    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<int>? epochDone, EngineOptions options)
     {
         int length = Lanes.Padded<T>(x.Problem.Parameters);
         return x.Optimizer switch
         {
-            Adam a => Train(run, x, log, cancel, epochDone, length, new AdamUpdate<T>(a, decoupled: false, length)),
-            AdamW w => Train(run, x, log, cancel, epochDone, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
-            RmsProp r => Train(run, x, log, cancel, epochDone, length, new RmsPropUpdate<T>(r, length)),
-            Sgd s => Train(run, x, log, cancel, epochDone, length, new SgdUpdate<T>(s, length)),
+            Adam a => Train(run, x, log, cancel, epochDone, options, length, new AdamUpdate<T>(a, decoupled: false, length)),
+            AdamW w => Train(run, x, log, cancel, epochDone, options, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
+            RmsProp r => Train(run, x, log, cancel, epochDone, options, length, new RmsPropUpdate<T>(r, length)),
+            Sgd s => Train(run, x, log, cancel, epochDone, options, length, new SgdUpdate<T>(s, length)),
             _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}"),
         };
     }
 
     /// <summary><paramref name="length"/>: D rounded up to whole vectors, the length of every dense array.</summary>
     static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<int>? epochDone,
-        int length, TUpdate update)
+        EngineOptions options, int length, TUpdate update)
         where TUpdate : struct, IDenseUpdate<T>
     {
         var clock = Stopwatch.StartNew();
@@ -52,8 +56,18 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         var trackedGrad = p.TrackedBatch is null ? null : new T[length];
         bool probing = p.GradNorm || p.MomentNorms || p.StepNorm || p.TrackedBatch is not null;
 
-        int t = 0;
-        for (int epoch = 0; epoch < x.Epochs; epoch++)
+        var checkpoint = options.CheckpointEvery is null ? null : new FusedCheckpoint(options.CheckpointFolder!, x);
+        var resumed = options.Resume ? checkpoint?.TryLoad(theta, update.State, record, log) : null;
+        if (resumed is not null) log($"run {run} resumed from the checkpoint after epoch {resumed.NextEpoch} (step {resumed.Step})");
+        else if (x.From is { } branch) // BatchPlan checked that the parent's checkpoint exists
+        {
+            resumed = new FusedCheckpoint(options.CheckpointFolder!, branch.Parent).TryLoad(theta, update.State, record, log, branch.AfterEpoch);
+            log($"run {run} branched from its parent's checkpoint after epoch {branch.AfterEpoch} (step {resumed!.Step})");
+        }
+        int startEpoch = resumed?.NextEpoch ?? 0, t = resumed?.Step ?? 0;
+        for (int epoch = 0; epoch < startEpoch; epoch++) order.NextEpoch(epoch); // the sampler's stream, replayed to the checkpoint
+
+        for (int epoch = startEpoch; epoch < x.Epochs; epoch++)
         {
             var batches = order.NextEpoch(epoch);
             if (p.BatchLossesAtEpochStart.Contains(epoch)) record.AddBatchLosses(epoch, problem.BatchLosses(batches, theta));
@@ -100,6 +114,8 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
             }
             if (p.EpochEndFullLoss) record.AddEpochEnd("full_loss", problem.FullLoss(theta));
+            if (checkpoint is not null && ((epoch + 1) % options.CheckpointEvery!.Value == 0 || epoch + 1 == x.Epochs))
+                checkpoint.Save(new FusedCheckpoint.State(epoch + 1, t), theta, update.State, record);
             epochDone?.Invoke(batches.Length);
         }
         return record.Finish(run, x, RunStatus.Completed, "", t, clock.Elapsed.TotalSeconds);

@@ -21,4 +21,7 @@ interface IDenseUpdate<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The second moment, or null for an optimizer without one.</summary>
     T[]? V { get; }
+
+    /// <summary>Every array the update keeps between steps (what a checkpoint saves; empty ones for unused options).</summary>
+    IReadOnlyList<T[]> State { get; }
 }

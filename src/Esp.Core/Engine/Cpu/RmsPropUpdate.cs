@@ -23,6 +23,7 @@ struct RmsPropUpdate<T> : IDenseUpdate<T> where T : unmanaged, IFloatingPointIee
     }
 
     public readonly T[]? M => momentum ? buffer : null;
+    public readonly IReadOnlyList<T[]> State => [v, gradMean, buffer];
     public readonly T[]? V => v;
 
     public void Prepare(double lr, int step) => scale = Of<T>(-lr);

@@ -21,6 +21,7 @@ struct SgdUpdate<T> : IDenseUpdate<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     public readonly T[]? M => momentum ? buffer : null;
+    public readonly IReadOnlyList<T[]> State => [buffer];
     public readonly T[]? V => null;
 
     public void Prepare(double lr, int step) => (scale, first) = (Of<T>(-lr), step == 1);

@@ -48,13 +48,14 @@ sealed class TensorBatch
         using var problem = first.Problem.Tensors(batch.Select(b => b.X).ToList(), device, TorchRuntime.TypeOf(first.Problem.ElementPrecision));
         var theta = problem.InitialTheta();
         using var state = first.Optimizer.InitRuns(batch.Select(r => r.X.Optimizer).ToList(), theta, problem.DecayMask);
-        var checkpoint = options.CheckpointEvery is null ? null : new Checkpoint(options.CheckpointFolder!, batch);
-        var resumed = options.Resume ? checkpoint?.TryLoad(theta, state, problem, logs) : null;
+        int? intraOpThreads = first.Device == "cpu" ? options.IntraOpThreads : null;
+        var checkpoint = options.CheckpointEvery is null ? null : new Checkpoint(options.CheckpointFolder!, batch, intraOpThreads ?? 0);
+        var resumed = options.Resume ? checkpoint?.TryLoad(theta, state, problem, logs, log) : null;
         if (resumed is not null)
             log($"run{(runs > 1 ? "s" : "")} {string.Join(", ", batch.Select(b => b.Run))} resumed from the checkpoint after epoch {resumed.NextEpoch} (step {resumed.Step})");
         else if (first.From is { } branch) // BatchPlan runs a branch alone and checked that the parent's checkpoint exists
         {
-            resumed = new Checkpoint(options.CheckpointFolder!, [(0, branch.Parent)]).TryLoad(theta, state, problem, logs, branch.AfterEpoch);
+            resumed = new Checkpoint(options.CheckpointFolder!, [(0, branch.Parent)], intraOpThreads ?? 0).TryLoad(theta, state, problem, logs, log, branch.AfterEpoch);
             log($"run {batch[0].Run} branched from its parent's checkpoint after epoch {branch.AfterEpoch} (step {resumed!.Step})");
         }
         resumed?.StoppedAt.CopyTo(stoppedAt, 0);
@@ -87,9 +88,9 @@ sealed class TensorBatch
                 checkpoint.Save(new Checkpoint.State(epoch + 1, t, stoppedAt), theta, state, problem, logs);
         }
         double seconds = clock.Elapsed.TotalSeconds / runs; // each run's share of the batch's time
-        return batch.Select((r, i) => stoppedAt[i] is int steps
+        return batch.Select((r, i) => (stoppedAt[i] is int steps
             ? logs[i].Finish(r.Run, r.X, RunStatus.Diverged, DivergenceOf(i, steps - 1), steps, seconds)
-            : logs[i].Finish(r.Run, r.X, RunStatus.Completed, "", t, seconds)).ToArray();
+            : logs[i].Finish(r.Run, r.X, RunStatus.Completed, "", t, seconds)) with { IntraOpThreads = intraOpThreads }).ToArray();
     }
 
     /// <summary>One optimizer step of every run on its s-th batch, writing the step's values into <paramref name="recorded"/> [column, run].</summary>
