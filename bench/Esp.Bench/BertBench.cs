@@ -22,7 +22,7 @@ static class BertBench
         var problem = new BertPretraining(Bert.Tiny with { Vocab = 8000, MaxLength = 64 }, new Fortunes(), TrainPairs: Steps * BatchSize, ValidationPairs: 0);
         var x = new Experiment(problem, new Adam(1e-4), Sampler.Shuffle, Epochs: 1, BatchSize: BatchSize);
         Console.WriteLine(problem.DataSummary());
-        var alone = new EngineOptions(Threads: 1);
+        var alone = new EngineOptions(IntraOpThreads: 2); // one run on the bare loop's 2 threads
         Engine.Run([x], TextWriter.Null, options: alone); // warm-up: JIT, libtorch, the corpus read and tokenised once
         Bare(x);
 

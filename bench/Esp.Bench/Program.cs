@@ -3,13 +3,25 @@
 // size, each one run at a time and batched; the vectorized NumPy baseline (bench/numpy_baseline.py) on the same
 // grids; and a single fused C# SIMD loop as the machine's limit. Every time is a median over repetitions and
 // every ratio is taken between numbers measured here, in this run.
-// `-- mlp [repetitions]` runs the network benchmark instead (MlpBench.cs), `-- bert [repetitions]` BERT's (BertBench.cs).
+// `-- mlp [repetitions]` runs the network benchmark instead (MlpBench.cs), `-- bert [repetitions]` BERT's (BertBench.cs),
+// `-- checkpoint [repetitions]` what checkpoints cost a fused run (CheckpointBench.cs), `-- paths` how long the fused
+// and tensor paths agree on a chaotic run (PathAgreement.cs).
 using System.Numerics;
 using Esp;
 
 if (args.FirstOrDefault() == "bert")
 {
     BertBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
+    return;
+}
+if (args.FirstOrDefault() == "checkpoint")
+{
+    CheckpointBench.Run(args.Length > 1 ? int.Parse(args[1]) : 5);
+    return;
+}
+if (args.FirstOrDefault() == "paths")
+{
+    PathAgreement.Run();
     return;
 }
 if (args.FirstOrDefault() == "mlp")

@@ -6,7 +6,9 @@ namespace Esp;
 /// </summary>
 public static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// <summary>Writes <paramref name="path"/> whole or not at all; <paramref name="durable"/> also waits until the content is
+    /// on the disk before the rename (not needed where a checksum finds a file a power cut left unwritten).</summary>
+    public static void Write(string path, Action<Stream> write, bool durable = true)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -16,7 +18,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             File.Move(temp, full, overwrite: true);
         }

@@ -12,15 +12,16 @@ public static class ChecksummedFile
 {
     const int HashBytes = 32;
 
-    /// <summary>Writes what <paramref name="body"/> writes, followed by its SHA-256, atomically.</summary>
-    public static void Write(string path, Action<BinaryWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) body(w);
-        var (content, length) = (buffer.GetBuffer(), (int)buffer.Length);
-        var hash = SHA256.HashData(content.AsSpan(0, length));
-        AtomicFile.Write(path, stream => { stream.Write(content, 0, length); stream.Write(hash); });
-    }
+    /// <summary>Writes what <paramref name="body"/> writes, followed by its SHA-256, atomically (and <paramref name="durable"/>:
+    /// on the disk before it is renamed into place).</summary>
+    public static void Write(string path, Action<BinaryWriter> body, bool durable = true) =>
+        AtomicFile.Write(path, stream =>
+        {
+            // Hashed on the way to the file: a copy of a checkpoint in memory first cost more than writing it.
+            using var hashing = new HashingStream(stream);
+            using (var w = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true)) body(w);
+            stream.Write(hashing.Hash.GetHashAndReset());
+        }, durable);
 
     /// <summary>A reader over the checked content of <paramref name="path"/>; a file too short for its checksum, or whose
     /// checksum does not match, throws <see cref="InvalidDataException"/> naming it as <paramref name="what"/>.</summary>
@@ -32,5 +33,31 @@ public static class ChecksummedFile
         if (!SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashBytes)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashBytes)))
             throw new InvalidDataException($"{what} {path} is corrupt: its SHA-256 does not match its content");
         return new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - HashBytes), Encoding.UTF8);
+    }
+
+    /// <summary>Passes writes through to <paramref name="inner"/> and into a running SHA-256.</summary>
+    sealed class HashingStream(Stream inner) : Stream
+    {
+        public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Hash.AppendData(buffer);
+            inner.Write(buffer);
+        }
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) Hash.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }

@@ -34,7 +34,7 @@ sealed class FusedCheckpoint(string folder, Experiment x)
                 w.Write(MemoryMarshal.AsBytes(array.AsSpan()));
             }
             log.Write(w, state.Step);
-        });
+        }, durable: false);
 
     /// <summary>Restores x, the moments and the log in place from the newest good checkpoint (or the one after
     /// <paramref name="epoch"/>), or returns null when there is none.</summary>

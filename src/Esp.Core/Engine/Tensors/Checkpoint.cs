@@ -34,7 +34,7 @@ sealed class Checkpoint(string folder, IReadOnlyList<(int Run, Experiment X)> ba
             var random = problem.RandomState;
             foreach (var t in new[] { theta }.Concat(optimizer.Saved!).Concat(random is null ? [] : [random])) WriteTensor(w, t);
             foreach (var log in logs) log.Write(w, state.Step);
-        });
+        }, durable: false);
 
     /// <summary>Restores theta, the optimizer state, the problem's random stream and the logs in place from the newest
     /// good checkpoint (or the one after <paramref name="epoch"/>), or returns null when there is none.</summary>
