@@ -4,7 +4,8 @@ using FsCheck.Xunit;
 
 /// <summary>
 /// A run's numbers do not depend on the company it keeps: inside a batch, every per-step column of every run
-/// equals that run alone, for every sampler, optimizer kernel, schedule and probe set, on both backends.
+/// equals that run alone (bit for bit on the fused path, to 1e-12 on the tensor path), for every sampler, optimizer
+/// kernel, schedule and probe set.
 /// Grids are generated: one optimizer kernel, weight decay on or off and drop-last setting per grid (so the
 /// tensor backend batches the whole grid, which the property checks), with hyperparameters, sampler, seed and
 /// schedule drawn per run, float64.
@@ -126,7 +127,9 @@ public class BatchEquivalenceTests
             return false.Label($"{backend}: the grid ran as batches of [{string.Join(", ", plan.Select(b => b.Indices.Count))}], not one");
         var batched = Engine.Run(g.Runs, TextWriter.Null, options: new EngineOptions(Backend: backend)).RunRecords;
         var alone = g.Runs.Select(x => Engine.Run([x], TextWriter.Null, options: new EngineOptions(RunsPerBatch: 1, Threads: 1, Backend: backend)).RunRecords[0]);
-        var differences = batched.Zip(alone).SelectMany(pair => Differences(pair.First, pair.Second)).ToList();
+        // Fused runs never share arithmetic, so alone or batched they agree to the bit; a [R, D] tensor batch sums in
+        // other orders than a [1, D] one.
+        var differences = batched.Zip(alone).SelectMany(pair => Differences(pair.First, pair.Second, backend == Backend.Fused ? 0 : Tolerance)).ToList();
         return (differences.Count == 0).Label($"{backend}:\n{string.Join("\n", differences.Take(5))}");
     }
 
