@@ -77,10 +77,11 @@ public static class ScriptCompiler
         var dll = Path.Combine(cacheFolder, hash + ".dll");
         var pdb = Path.Combine(cacheFolder, hash + ".pdb");
 
-        if (File.Exists(dll) && File.Exists(pdb))
+        // Cached builds carry a checksum: a missing, cut or changed one is compiled again, never loaded.
+        if (ChecksummedFile.ReadCached(dll) is { } cachedDll && ChecksummedFile.ReadCached(pdb) is { } cachedPdb)
         {
             if (parsed.Compilation is not null) ScriptIndex.Write(parsed, cacheFolder, AssemblyIds);
-            return new CompiledScript(EntryPoint(File.ReadAllBytes(dll), File.ReadAllBytes(pdb)), hash, false, 0, sources);
+            return new CompiledScript(EntryPoint(cachedDll, cachedPdb), hash, false, 0, sources);
         }
         if (parsed.Compilation is null) return Load(Parse(parsed.FullPath), cacheFolder); // the build vanished: parse again
 
@@ -92,8 +93,8 @@ public static class ScriptCompiler
         if (!emitted.Success) throw new ScriptCompilationException(errors);
         double seconds = clock.Elapsed.TotalSeconds;
         Directory.CreateDirectory(cacheFolder);
-        AtomicFile.Write(pdb, s => s.Write(pdbStream.ToArray()));
-        AtomicFile.Write(dll, s => s.Write(peStream.ToArray()));
+        ChecksummedFile.WriteBytes(pdb, pdbStream.ToArray());
+        ChecksummedFile.WriteBytes(dll, peStream.ToArray());
         ScriptIndex.Write(parsed, cacheFolder, AssemblyIds);
         return new CompiledScript(EntryPoint(peStream.ToArray(), pdbStream.ToArray()), hash, true, seconds, sources);
     }

@@ -8,17 +8,18 @@ namespace Esp.Scripting;
 /// Esp assemblies, it lists the files the script #loads with their hashes, the build's hash and the options the
 /// script reads. A hit (every listed file unchanged) skips parsing the script, which is most of a warm start's
 /// compiler cost; anything changed falls back to the full parse, which writes a new index. The index is lines of
-/// tab-separated, percent-escaped fields (a JSON serializer's first use would cost a warm start more than the rest).
+/// tab-separated, percent-escaped fields (a JSON serializer's first use would cost a warm start more than the rest),
+/// checksummed (<see cref="ChecksummedFile"/>): a corrupt index is parsed afresh.
 /// </summary>
 static class ScriptIndex
 {
-    const string Version = "esp-script-index 1";
+    const string Version = "esp-script-index 2";
 
     public static ParsedScript? TryRead(string fullPath, string cacheFolder, IEnumerable<Guid> assemblies)
     {
-        var file = PathOf(fullPath, cacheFolder, assemblies);
-        if (!File.Exists(file)) return null;
-        var lines = File.ReadAllLines(file).Select(l => l.Split('\t').Select(Uri.UnescapeDataString).ToArray()).ToList();
+        if (ChecksummedFile.ReadCached(PathOf(fullPath, cacheFolder, assemblies)) is not { } content) return null; // none, or corrupt: parse afresh
+        var lines = Encoding.UTF8.GetString(content).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('\t').Select(Uri.UnescapeDataString).ToArray()).ToList();
         if (lines.Count < 2 || lines[0] is not [Version] || lines[1] is not ["hash", var hash]) return null; // another version: parse afresh
         var sources = new List<string>();
         var options = new List<DeclaredOption>();
@@ -48,7 +49,7 @@ static class ScriptIndex
             Line("option", o.Name, o.Fallback, o.FallbackIsLiteral ? "1" : "0", o.Type ?? "", o.File, o.Line.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         lines.AddRange(parsed.Options.Computed.Select(c => Line("computed", c)));
         Directory.CreateDirectory(cacheFolder);
-        AtomicFile.WriteText(PathOf(parsed.FullPath, cacheFolder, assemblies), string.Join('\n', lines) + "\n");
+        ChecksummedFile.WriteBytes(PathOf(parsed.FullPath, cacheFolder, assemblies), Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
     }
 
     static string PathOf(string fullPath, string cacheFolder, IEnumerable<Guid> assemblies)

@@ -117,6 +117,20 @@ public sealed class BertPretrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_corrupt_vocabulary_cache_entry_is_built_again_not_read()
+    {
+        string[] sentences = ["the cat sat .", "a zebra ran"];
+        var file = Path.Combine(folder, "cache.vocab");
+        var built = Vocabulary.Cached(file, sentences, 40);
+        var bytes = File.ReadAllBytes(file);
+        File.WriteAllBytes(file, bytes.Select((b, i) => i == 30 ? (byte)'q' : b).ToArray()); // one token changed on disk
+        Assert.Equal(built.Tokens, Vocabulary.Cached(file, sentences, 40).Tokens);
+        Assert.Equal(bytes, File.ReadAllBytes(file)); // and the entry is written whole again
+        File.WriteAllBytes(file, []);
+        Assert.Equal(built.Tokens, Vocabulary.Cached(file, sentences, 40).Tokens);
+    }
+
+    [Fact]
     public void Bad_corpora_lengths_and_vocabularies_are_refused_before_compute_with_the_fix()
     {
         string Error(BertPretraining p) => string.Join("\n", Assert.Throws<InvalidExperimentException>(() => Engine.Run(Training(p))).Errors);

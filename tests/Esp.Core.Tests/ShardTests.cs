@@ -49,7 +49,7 @@ public class ShardTests
     }
 
     [Fact]
-    public void Records_read_back_bit_for_bit_and_a_foreign_file_is_refused()
+    public void Records_read_back_bit_for_bit_and_a_flipped_cut_or_foreign_file_is_refused()
     {
         var grid = new[]
         {
@@ -76,8 +76,17 @@ public class ShardTests
                 Assert.Equal(a.BatchLosses, b.BatchLosses);
             }
             Assert.Equal(RunStatus.Exploded, stored[1].WithExperiment(grid[1]).Status);
-            File.WriteAllText(path, "steps.csv");
-            Assert.Contains("is not an Esp record file", Assert.Throws<InvalidDataException>(() => RecordFile.Read(path)).Message);
+            var good = File.ReadAllBytes(path);
+            string Refusal(byte[] bytes)
+            {
+                File.WriteAllBytes(path, bytes);
+                return Assert.Throws<InvalidDataException>(() => RecordFile.Read(path)).Message;
+            }
+            foreach (int at in new[] { 0, 40, good.Length / 2, good.Length - 40, good.Length - 1 }) // one flipped bit anywhere
+                Assert.Equal($"record file {path} is corrupt: its SHA-256 does not match its content: run its shard again",
+                    Refusal(good.Select((b, i) => i == at ? (byte)(b ^ 1) : b).ToArray()));
+            Assert.Contains("its SHA-256 does not match", Refusal(good[..^100]));
+            Assert.Contains($"record file {path} is corrupt: 9 bytes, cut short", Refusal("steps.csv"u8.ToArray()));
         }
         finally { Directory.Delete(Path.GetDirectoryName(path)!, recursive: true); }
     }

@@ -117,6 +117,26 @@ public sealed class ScriptHostTests : IDisposable
     }
 
     [Fact]
+    public void A_corrupt_cached_build_or_index_is_compiled_again_not_loaded()
+    {
+        var script = scratch.Write("cached.csx", "Console.WriteLine(\"answer 41\");\n");
+        Assert.True(scratch.Run(script).Outcome.Script!.Compiled);
+        foreach (var kind in new[] { "*.dll", "*.index" })
+        {
+            foreach (var file in Directory.GetFiles(scratch.Cache, kind))
+            {
+                var bytes = File.ReadAllBytes(file);
+                bytes[bytes.Length / 2] ^= 0x40;
+                File.WriteAllBytes(file, bytes);
+            }
+            var again = scratch.Run(script);
+            Assert.True(again.Code == 0, again.Err);
+            Assert.Contains("answer 41", again.Out);
+            Assert.Equal(kind == "*.dll", again.Outcome.Script!.Compiled); // a bad index is parsed afresh, and the good build reused
+        }
+    }
+
+    [Fact]
     public void Results_go_to_the_out_folder_with_the_four_files()
     {
         var script = scratch.Write("tiny.csx", Tiny);

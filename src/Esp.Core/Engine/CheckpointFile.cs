@@ -40,14 +40,14 @@ static class CheckpointFile
         {
             var path = PathOf(folder, prefix, e);
             if (!File.Exists(path)) return null;
-            using var r = ChecksummedFile.Open(path, "checkpoint");
+            using var r = ChecksummedFile.Open(path, "checkpoint", ": delete it and run the parent again with EngineOptions.CheckpointEvery");
             return load(r, path);
         }
         foreach (var path in NewestFirst(folder, prefix))
         {
             try
             {
-                using var r = ChecksummedFile.Open(path, "checkpoint");
+                using var r = ChecksummedFile.Open(path, "checkpoint", "");
                 return load(r, path);
             }
             catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException)

@@ -23,17 +23,32 @@ public static class ChecksummedFile
             stream.Write(hashing.Hash.GetHashAndReset());
         }, durable);
 
-    /// <summary>A reader over the checked content of <paramref name="path"/>; a file too short for its checksum, or whose
-    /// checksum does not match, throws <see cref="InvalidDataException"/> naming it as <paramref name="what"/>.</summary>
-    public static BinaryReader Open(string path, string what)
+    /// <summary>A reader over the checked content of <paramref name="path"/> (see <see cref="ReadAllBytes"/>).</summary>
+    public static BinaryReader Open(string path, string what, string fix) =>
+        new(new MemoryStream(ReadAllBytes(path, what, fix)), Encoding.UTF8);
+
+    /// <summary>The checked content of <paramref name="path"/>; a file too short for its checksum, or whose checksum does
+    /// not match, throws <see cref="InvalidDataException"/> naming it as <paramref name="what"/>, with <paramref name="fix"/>
+    /// (what to do) after it.</summary>
+    public static byte[] ReadAllBytes(string path, string what, string fix)
     {
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < HashBytes)
-            throw new InvalidDataException($"{what} {path} is corrupt: {bytes.Length} bytes, cut short");
+            throw new InvalidDataException($"{what} {path} is corrupt: {bytes.Length} bytes, cut short{fix}");
         if (!SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashBytes)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashBytes)))
-            throw new InvalidDataException($"{what} {path} is corrupt: its SHA-256 does not match its content");
-        return new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - HashBytes), Encoding.UTF8);
+            throw new InvalidDataException($"{what} {path} is corrupt: its SHA-256 does not match its content{fix}");
+        return bytes[..^HashBytes];
     }
+
+    /// <summary>A cache entry's checked content, or null when it is missing or corrupt (the caller builds it again).</summary>
+    public static byte[]? ReadCached(string path)
+    {
+        try { return File.Exists(path) ? ReadAllBytes(path, "cache entry", "") : null; }
+        catch (InvalidDataException) { return null; }
+    }
+
+    /// <summary>Writes <paramref name="content"/> followed by its SHA-256, atomically.</summary>
+    public static void WriteBytes(string path, byte[] content) => Write(path, w => w.Write(content));
 
     /// <summary>Passes writes through to <paramref name="inner"/> and into a running SHA-256.</summary>
     sealed class HashingStream(Stream inner) : Stream

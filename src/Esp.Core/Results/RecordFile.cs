@@ -45,7 +45,7 @@ public static class RecordFile
 
     static StoredRun[] ReadRuns(string path)
     {
-        using var r = ChecksummedFile.Open(path, "record file");
+        using var r = ChecksummedFile.Open(path, "record file", ": run its shard again");
         if (r.ReadString() != Magic) throw new InvalidDataException($"{path} is not an Esp record file of this version: write it again (run its shard again)");
         var runs = new StoredRun[r.ReadInt32()];
         for (int k = 0; k < runs.Length; k++)

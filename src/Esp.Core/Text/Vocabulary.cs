@@ -67,20 +67,24 @@ public sealed class Vocabulary
     /// the specials; then every character the words use, alone and as a "##" continuation, most frequent first; then
     /// whole words, most frequent first (ties in ordinal order). So every word the characters cover can be spelt,
     /// and frequent words are one token. Built once per content and size: cached in ~/.cache/esp/vocabulary (or
-    /// $XDG_CACHE_HOME/esp/vocabulary) under the SHA-256 of the sentences and the size.
+    /// $XDG_CACHE_HOME/esp/vocabulary) under the SHA-256 of the sentences and the size, checksummed.
     /// </summary>
     public static Vocabulary Build(IReadOnlyList<string> sentences, int size)
     {
         var hash = ContentHash(sentences, size);
-        return built.GetOrAdd(hash, _ => new Lazy<Vocabulary>(() =>
-        {
-            var file = Path.Combine(CacheFolder, hash + ".txt");
-            if (File.Exists(file)) return new Vocabulary(File.ReadAllLines(file));
-            var tokens = Entries(sentences, size);
-            Directory.CreateDirectory(CacheFolder);
-            AtomicFile.WriteText(file, string.Join("\n", tokens) + "\n");
-            return new Vocabulary(tokens);
-        })).Value;
+        return built.GetOrAdd(hash, _ => new Lazy<Vocabulary>(() => Cached(Path.Combine(CacheFolder, hash + ".vocab"), sentences, size))).Value;
+    }
+
+    /// <summary>The vocabulary in cache file <paramref name="file"/>, or built and written there when the file is missing
+    /// or corrupt (it is checksummed, so a changed entry is never read as tokens).</summary>
+    internal static Vocabulary Cached(string file, IReadOnlyList<string> sentences, int size)
+    {
+        if (ChecksummedFile.ReadCached(file) is { } cached)
+            return new Vocabulary(Encoding.UTF8.GetString(cached).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var tokens = Entries(sentences, size);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        ChecksummedFile.WriteBytes(file, Encoding.UTF8.GetBytes(string.Join("\n", tokens) + "\n"));
+        return new Vocabulary(tokens);
     }
 
     static IReadOnlyList<string> Entries(IReadOnlyList<string> sentences, int size)
