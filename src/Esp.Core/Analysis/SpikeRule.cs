@@ -86,12 +86,13 @@ public abstract record SpikeRule(int Window)
     };
 
     /// <summary>The mean of values[..count] as its first value plus the mean of the others' offsets from it: exact for
-    /// a constant window (a sum of n copies of c over n need not give c back), and NaN for an empty one.</summary>
+    /// a constant window (a sum of n copies of c over n need not give c back), and NaN for an empty one. An infinite
+    /// first value would turn every offset infinite, so then it is the plain sum over count (-inf with finite others).</summary>
     protected static double Mean(double[] values, int count)
     {
         if (count == 0) return double.NaN;
-        double origin = values[0], offsets = 0;
-        for (int i = 1; i < count; i++) offsets += values[i] - origin;
+        double origin = double.IsFinite(values[0]) ? values[0] : 0, offsets = 0;
+        for (int i = origin == 0 ? 0 : 1; i < count; i++) offsets += values[i] - origin;
         return origin + offsets / count;
     }
 
