@@ -14,7 +14,8 @@ public sealed record RelativeRule(int Window = 32, double Factor = 2) : SpikeRul
 {
     /// <summary>llm-foundry's KillLossSpike's per-step outlier test (outlier_multiplier 2; the steps where it says
     /// "Potential loss spike detected", before its patience of 5 in a row makes one a loss spike): a loss at least twice
-    /// the mean of the window before it, every loss entering the window, non-finite losses compared as they are. Its
+    /// the mean of the window before it, every loss entering the window, non-finite losses compared as they are (so +inf
+    /// is a spike, and a window holding -inf flags every finite loss). Its
     /// window is 100 steps, or 5% of the planned batches (<paramref name="plannedSteps"/>, rounded half to even) where
     /// that is more.</summary>
     public static RelativeRule LlmFoundry(int plannedSteps = 0) =>
