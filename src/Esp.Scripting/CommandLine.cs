@@ -98,9 +98,11 @@ public sealed record CommandLine(
                         return (null, $"--seed needs a non-negative integer, got \"{s}\"");
                     break;
                 case var named when named.StartsWith("--", StringComparison.Ordinal):
-                    var v = Next();
-                    if (v is null) return (null, $"{named} needs a value");
-                    values[named[2..]] = v;
+                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                        return (null, OptionCheck.Closest(named[2..], OptionCheck.Flags) is string flag
+                            ? $"{named} is not an option of esp-script; did you mean --{flag}?"
+                            : $"{named} is not an option of esp-script, and as a script option (--NAME VALUE) it needs a value, e.g. {named} 1");
+                    values[named[2..]] = Next()!;
                     break;
                 default:
                     if (script != null) return (null, $"only one script can run at a time, got \"{script}\" and \"{a}\"");

@@ -16,7 +16,9 @@ public static class OptionCheck
     public static IReadOnlyList<string> Errors(CommandLine line, ParsedScript script)
     {
         var values = line.Values;
-        if (values is null || script.Options.Computed.Count > 0) return [];
+        if (values is null) return [];
+        if (ValueErrors(values, script) is { Count: > 0 } badValues) return badValues;
+        if (script.Options.Computed.Count > 0) return [];
         var known = script.Options.Names;
         var unknown = values.Keys.Where(name => !known.Contains(name)).ToList();
         if (unknown.Count == 0) return [];
@@ -31,6 +33,34 @@ public static class OptionCheck
             $"run {line.Script} with --help to list them all");
         return errors;
     }
+
+    /// <summary>Values that cannot be what the script reads them as (its fallback's literal type), before anything
+    /// compiles: "--n abc" for <c>Args.Get("n", 5)</c>.</summary>
+    static IReadOnlyList<string> ValueErrors(IReadOnlyDictionary<string, string> values, ParsedScript script) =>
+        script.Options.Options.Where(o => values.ContainsKey(o.Name)).GroupBy(o => o.Name).Select(g => g.First())
+            .Select(o => (o, Type: TypeOf(o.Type), Text: values[o.Name]))
+            .Where(e => e.Type is not null && !Parses(e.Type, e.Text))
+            .Select(e => $"--{e.o.Name} must be {ScriptArgs.Kind(e.Type!)}, got \"{e.Text}\" ({e.o.File}({e.o.Line}) reads it as " +
+                $"Args.Get(\"{e.o.Name}\", {e.o.Fallback})): e.g. --{e.o.Name} {e.o.Fallback.Trim('"')}")
+            .ToList();
+
+    static Type? TypeOf(string? declared) => declared switch
+    {
+        "integer" or "int" => typeof(int),
+        "long" => typeof(long),
+        "number" or "double" => typeof(double),
+        "true/false" or "bool" => typeof(bool),
+        _ => null, // text, or a type only the compiled script knows
+    };
+
+    static bool Parses(Type t, string text) => t == typeof(int) ? int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _)
+        : t == typeof(long) ? long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _)
+        : t == typeof(double) ? double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+        : bool.TryParse(text, out _);
+
+    /// <summary>esp-script's options that take no value: a "--NAME" followed by another option or by nothing is one of
+    /// these misspelt, not a script option missing its value.</summary>
+    public static readonly IReadOnlyList<string> Flags = ["quick", "resume", "help"];
 
     /// <summary>The candidate nearest to <paramref name="name"/> by edit distance, if near enough to be a typo.</summary>
     public static string? Closest(string name, IEnumerable<string> candidates)

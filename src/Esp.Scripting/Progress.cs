@@ -3,47 +3,158 @@ using System.Diagnostics;
 namespace Esp.Scripting;
 
 /// <summary>
-/// Progress of a Run call on stderr: a live line (runs done, steps done within long runs, steps/s, time left) on a
-/// terminal, updated at most 4 times a second, plain lines at most every few seconds otherwise (CI logs, pipes);
-/// and the rows written while steps.csv is written.
+/// Progress of a Run call on stderr: runs done, steps done (within epochs too), steps/s, elapsed and time left. On a
+/// terminal a live line, redrawn at most 4 times a second; otherwise (CI logs, pipes) a plain line every 2 s. A timer
+/// prints at least every 2 s even when no step has finished meanwhile, so a slow step is never silence. Time left
+/// comes from measured step times per kind of run (<see cref="KindOf"/>), scaled within a kind by the cost model
+/// (<see cref="Shard.Cost"/>): a grid of quick quadratic runs and slow networks is not timed at one average rate.
+/// Steps a resumed run had taken before its checkpoint, and those a diverged run never takes, count as done but are
+/// not timed, so the count ends at the total.
 /// </summary>
-public sealed class Progress(TextWriter writer, bool live)
+public sealed class Progress : IDisposable
 {
-    readonly Stopwatch clock = new();
-    TimeSpan lastPrinted;
+    static readonly TimeSpan Every = TimeSpan.FromSeconds(2), Redraw = TimeSpan.FromSeconds(0.25);
+
+    readonly TextWriter writer;
+    readonly bool live;
+    readonly Func<TimeSpan> now;
+    readonly Timer? timer;
+    readonly object gate = new();
+    readonly Dictionary<int, long> reported = [];
+    readonly Dictionary<int, TimeSpan> seen = []; // when each run last reported
+    readonly Dictionary<string, Kind> kinds = [];
+    TimeSpan started, lastPrinted;
     int runs, done;
-    long totalSteps, stepsDone;
+    long totalSteps, stepsDone, computed;
+    double timedCost;
+    bool running;
+
+    /// <summary>One kind of run: its cost still to go (cost model units) and, summed over its runs, the worker time they
+    /// took for the cost they did since each was first seen (a run holds one worker while it runs).</summary>
+    sealed class Kind(double costPerStep)
+    {
+        public readonly double CostPerStep = costPerStep;
+        public double CostLeft, Measured, Seconds;
+        public double SecondsPerCost => Measured > 0 && Seconds > 0 ? Seconds / Measured : double.NaN;
+    }
+
+    /// <summary><paramref name="clock"/> replaces the wall clock and the timer (tests drive <see cref="Tick"/>).</summary>
+    public Progress(TextWriter writer, bool live, Func<TimeSpan>? clock = null)
+    {
+        // the timer, the engine's log lines and the runs' reports write from different threads
+        (this.writer, this.live) = (TextWriter.Synchronized(writer), live);
+        var watch = Stopwatch.StartNew();
+        now = clock ?? (() => watch.Elapsed);
+        if (clock is null) timer = new Timer(_ => Tick(), null, Every, Every);
+    }
 
     public TextWriter Log => writer;
 
     public void Start(IReadOnlyList<Experiment> grid)
     {
-        (runs, done, totalSteps, stepsDone) = (grid.Count, 0, grid.Sum(x => (long)x.TotalSteps), 0);
-        clock.Restart();
-        lastPrinted = TimeSpan.Zero;
+        lock (gate)
+        {
+            (runs, done, totalSteps, stepsDone, computed, timedCost, running) = (grid.Count, 0, grid.Sum(x => (long)x.TotalSteps), 0, 0, 0, true);
+            reported.Clear();
+            seen.Clear();
+            kinds.Clear();
+            foreach (var x in grid)
+            {
+                var kind = KindFor(x);
+                kind.CostLeft += Shard.Cost(x);
+            }
+            started = lastPrinted = now();
+        }
+    }
+
+    /// <summary>What runs of one kind share: their problem's type, the cost model's cost of a step and their device (a
+    /// fused quadratic step and a network's differ by orders of magnitude in time per cost unit, and so do an MLP's and a
+    /// LeNet's of one size).</summary>
+    static string KindOf(Experiment x) => $"{x.Problem.GetType().Name} of {Shard.Cost(x) / Math.Max(1, x.TotalSteps):G3} a step on {x.Device}";
+
+    Kind KindFor(Experiment x)
+    {
+        var key = KindOf(x);
+        if (!kinds.TryGetValue(key, out var kind)) kinds[key] = kind = new Kind(Shard.Cost(x) / Math.Max(1, x.TotalSteps));
+        return kind;
     }
 
     public void RunDone(RunRecord record)
     {
-        done++;
-        Print(force: done == runs);
+        lock (gate)
+        {
+            done++;
+            // a run that stopped early (diverged) never takes its last steps: they are done, untimed
+            long rest = record.Experiment.TotalSteps - reported.GetValueOrDefault(record.Run);
+            if (rest > 0) Add(record.Run, record.Experiment, rest, timed: false);
+            Print(force: done == runs);
+            if (done == runs) running = false;
+        }
     }
 
-    /// <summary>Steps of an epoch some run completed.</summary>
-    public void EpochDone(int steps)
+    /// <summary>Steps a run has taken (the engine reports them every few steps).</summary>
+    public void Steps(StepsDone steps)
     {
+        lock (gate)
+        {
+            Add(steps.Run, steps.X, steps.Steps, timed: !steps.Replayed);
+            Print(force: false);
+        }
+    }
+
+    void Add(int run, Experiment x, long steps, bool timed)
+    {
+        reported[run] = reported.GetValueOrDefault(run) + steps;
         stepsDone += steps;
-        Print(force: false);
+        var kind = KindFor(x);
+        kind.CostLeft -= steps * kind.CostPerStep;
+        if (!timed) return;
+        computed += steps;
+        timedCost += steps * kind.CostPerStep;
+        var t = now();
+        if (seen.TryGetValue(run, out var last))
+        {
+            kind.Measured += steps * kind.CostPerStep; // the steps before a run's first report ran for an unknown time
+            kind.Seconds += (t - last).TotalSeconds;
+        }
+        seen[run] = t;
+    }
+
+    /// <summary>
+    /// The seconds left: each kind's remaining cost at its measured worker time per cost unit (a kind not yet measured
+    /// at that of those that are, or before any is, at the whole grid's rate so far), divided among the runs going now
+    /// (those that reported in the last 2 s): runs share the cores, so their times add up per worker, not in sequence.
+    /// NaN before any step.
+    /// </summary>
+    double SecondsLeft(TimeSpan elapsed)
+    {
+        var t = now();
+        int going = Math.Max(1, seen.Values.Count(last => t - last <= Every));
+        var measured = kinds.Values.Where(k => !double.IsNaN(k.SecondsPerCost)).ToList();
+        double fallback = measured.Count > 0
+            ? measured.Sum(k => k.Seconds) / measured.Sum(k => k.Measured)
+            : timedCost > 0 ? elapsed.TotalSeconds / timedCost : double.NaN;
+        return kinds.Values.Sum(k => Math.Max(0, k.CostLeft) * (double.IsNaN(k.SecondsPerCost) ? fallback : k.SecondsPerCost)) /
+            (measured.Count > 0 ? going : 1);
+    }
+
+    /// <summary>Prints the line now if 2 s have passed since the last (the timer calls it; so can a test).</summary>
+    public void Tick()
+    {
+        lock (gate)
+            if (running) Print(force: now() - lastPrinted >= Every);
     }
 
     void Print(bool force)
     {
-        var elapsed = clock.Elapsed;
-        if (!force && elapsed - lastPrinted < (live ? TimeSpan.FromSeconds(0.25) : TimeSpan.FromSeconds(5))) return;
-        lastPrinted = elapsed;
-        double rate = stepsDone / Math.Max(elapsed.TotalSeconds, 1e-9);
-        double left = Math.Max(0, totalSteps - stepsDone) / Math.Max(rate, 1e-9);
-        Show($"runs {done}/{runs}  steps {stepsDone}/{totalSteps}  {rate:F0} steps/s  elapsed {elapsed.TotalSeconds:F1} s  left {left:F1} s");
+        var t = now();
+        if (!force && t - lastPrinted < (live ? Redraw : Every)) return;
+        lastPrinted = t;
+        var elapsed = t - started;
+        double rate = computed / Math.Max(elapsed.TotalSeconds, 1e-9);
+        double left = SecondsLeft(elapsed);
+        Show($"runs {done}/{runs}  steps {stepsDone}/{totalSteps}  {rate:F0} steps/s  elapsed {elapsed.TotalSeconds:F1} s  " +
+             $"left {(double.IsNaN(left) ? "?" : $"{left:F1} s")}");
     }
 
     void Show(string line)
@@ -55,15 +166,24 @@ public sealed class Progress(TextWriter writer, bool live)
     /// <summary>Rows of steps.csv written so far, of <paramref name="total"/>.</summary>
     public void Writing(long rows, long total)
     {
-        var elapsed = clock.Elapsed;
-        if (rows < total && elapsed - lastPrinted < (live ? TimeSpan.FromSeconds(0.25) : TimeSpan.FromSeconds(5))) return;
-        lastPrinted = elapsed;
-        Show($"writing steps.csv: {rows}/{total} rows");
-        if (rows == total && live) writer.WriteLine();
+        lock (gate)
+        {
+            var t = now();
+            if (rows < total && t - lastPrinted < (live ? Redraw : Every)) return;
+            lastPrinted = t;
+            Show($"writing steps.csv: {rows}/{total} rows");
+            if (rows == total && live) writer.WriteLine();
+        }
     }
 
     public void Finish()
     {
-        if (live) writer.WriteLine();
+        lock (gate)
+        {
+            running = false;
+            if (live) writer.WriteLine();
+        }
     }
+
+    public void Dispose() => timer?.Dispose();
 }

@@ -17,11 +17,14 @@ public sealed class ResultsFolder : IDisposable
     readonly FileStream lockFile;
     readonly string? createdParent;
 
-    ResultsFolder(string path, FileStream lockFile, string? createdParent) =>
-        (Path, this.lockFile, this.createdParent) = (path, lockFile, createdParent);
+    ResultsFolder(string path, FileStream lockFile, string? createdParent, IReadOnlyList<string> cleared) =>
+        (Path, this.lockFile, this.createdParent, Cleared) = (path, lockFile, createdParent, cleared);
 
     /// <summary>The folder's full path.</summary>
     public string Path { get; }
+
+    /// <summary>What dead runs had left beside the folder and was cleared when it was claimed (<see cref="LeftBehind"/>).</summary>
+    public IReadOnlyList<string> Cleared { get; }
 
     /// <summary>
     /// Checks <paramref name="folder"/> (as given on the command line) and takes its lock, or returns why not.
@@ -36,23 +39,46 @@ public sealed class ResultsFolder : IDisposable
                 "that folder whole): wait for it to finish, or give this run a folder outside it");
         var parent = System.IO.Path.GetDirectoryName(full)!;
         var created = Directory.Exists(parent) ? null : parent;
+        // Everything a run will do to the folder, tried now, so that a folder that cannot be written is found before
+        // anything compiles or runs, with the system's own reason.
+        if (WriteProbe(parent, full) is string cause)
+            return (null, $"--out {folder}: cannot write {full}: {cause} (a read-only file system, a folder owned by another " +
+                "user, or an immutable one: lsattr -d shows an i): choose a folder you can write to");
+        FileStream stream;
         try
         {
-            Directory.CreateDirectory(parent);
-            var lockPath = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(full)}.esp-lock");
             // FileShare.None takes an exclusive advisory lock (flock) on Unix: a second esp-script fails here.
-            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
-                FileOptions.DeleteOnClose);
-            return (new ResultsFolder(full, stream, created), null);
+            stream = new FileStream(System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(full)}.esp-lock"), FileMode.OpenOrCreate,
+                FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
-        catch (IOException e) when (e is not DirectoryNotFoundException && Directory.Exists(parent))
+        catch (IOException e)
         {
             return (null, $"--out {folder}: another esp-script is writing {full} now ({e.Message.TrimEnd('.')}): " +
                 "wait for it to finish, or give this run another --out");
         }
+        return (new ResultsFolder(full, stream, created, LeftBehind.Clear(parent)), null);
+    }
+
+    /// <summary>Why a run could not write <paramref name="full"/>'s staging folder beside it, or swap the folder itself
+    /// (rename it away and back), or null when it can.</summary>
+    static string? WriteProbe(string parent, string full)
+    {
+        var probe = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(full)}.probe-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(parent);
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+            if (Directory.Exists(full))
+            {
+                Directory.Move(full, probe);
+                Directory.Move(probe, full);
+            }
+            return null;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return (null, $"--out {folder}: cannot write beside {full} ({e.Message.TrimEnd('.')}): choose a folder you can write to");
+            return e.InnerException?.Message ?? e.Message.TrimEnd('.');
         }
     }
 

@@ -23,8 +23,14 @@ public sealed class ScriptArgs(CommandLine line)
         if (line.Values is null || !line.Values.TryGetValue(name, out var text)) return fallback;
         return T.TryParse(text, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new ArgumentException($"--{name} must be a {typeof(T).Name}, got \"{text}\"");
+            : throw new ArgumentException($"--{name} must be {Kind(typeof(T))}, got \"{text}\"");
     }
+
+    /// <summary>How an option's type reads in an error: "an integer", "a number", "true or false", or its name.</summary>
+    public static string Kind(Type t) => t == typeof(int) || t == typeof(long) ? "an integer"
+        : t == typeof(double) || t == typeof(float) || t == typeof(decimal) ? "a number"
+        : t == typeof(bool) ? "true or false"
+        : $"a {t.Name}";
 
     /// <summary>
     /// The --NAME values given that no Args.Get read: the backstop of <see cref="OptionCheck"/> for options read

@@ -77,7 +77,7 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
         progress.Start(runs);
         try
         {
-            return Engine.Run(runs, progress.Log, progress.RunDone, first, EngineOptions, cancel, progress.EpochDone,
+            return Engine.Run(runs, progress.Log, progress.RunDone, first, EngineOptions, cancel, progress.Steps,
                 numbers: slice.Select(i => first + i).ToList());
         }
         finally { progress.Finish(); } // ends the live line, also when interrupted

@@ -25,9 +25,15 @@ public static class ScriptRunner
         if (line is { Help: true }) return Help(line, stdout, stderr);
         if (line is null)
         {
-            if (usageError != null) stderr.WriteLine($"esp-script: {usageError}");
-            (usageError is null ? stdout : stderr).WriteLine(CommandLine.Usage);
-            return usageError is null ? Ok : Usage;
+            if (usageError is null)
+            {
+                stdout.WriteLine(CommandLine.Usage);
+                return Ok;
+            }
+            // the error alone: the whole usage text after it buries the one line that matters
+            stderr.WriteLine($"esp-script: {usageError}");
+            stderr.WriteLine("esp-script: `dotnet esp-script --help` lists the options; nothing ran");
+            return Usage;
         }
         using var interrupt = Interrupt.OnSignals(stderr);
         return Run(line, stdout, stderr, liveProgress, interrupt).ExitCode;
@@ -72,6 +78,7 @@ public static class ScriptRunner
             return new Outcome(Usage, null, null);
         }
         using var claimed = folder;
+        foreach (var cleared in folder.Cleared) stderr.WriteLine($"esp-script: {cleared}");
         using var ownInterrupt = interrupt is null ? new Interrupt(stderr) : null;
         interrupt ??= ownInterrupt!;
         ParsedScript parsed;
@@ -116,7 +123,7 @@ public static class ScriptRunner
                 var partial = shard is null ? null : Directory.CreateDirectory(Path.Combine(staging, "partial")).FullName;
                 OutputFolder.Current = partial ?? staging;
                 var arguments = new ScriptArgs(line);
-                var progress = new Progress(stderr, liveProgress);
+                using var progress = new Progress(stderr, liveProgress);
                 var globals = new ScriptGlobals(arguments, progress, interrupt.Token,
                     EngineOptions.Default with
                     {

@@ -131,6 +131,15 @@ public sealed class BertPretrainingTests : IDisposable
     }
 
     [Fact]
+    public void Fewer_pairs_than_asked_is_a_refusal_that_names_max_length()
+    {
+        var fortunes = new BertPretraining(Small with { Vocab = 300, MaxLength = 6 }, new Fortunes(), TrainPairs: 800, ValidationPairs: 0);
+        var e = Assert.Throws<InvalidExperimentException>(() => Engine.Run(Training(fortunes)));
+        Assert.Matches(@"BertPretraining.TrainPairs = 800, but only \d+ next-sentence pairs of fortunes fit Bert.MaxLength = 6: raise MaxLength", e.Message);
+        Assert.Single(e.Errors);
+    }
+
+    [Fact]
     public void Bad_corpora_lengths_and_vocabularies_are_refused_before_compute_with_the_fix()
     {
         string Error(BertPretraining p) => string.Join("\n", Assert.Throws<InvalidExperimentException>(() => Engine.Run(Training(p))).Errors);

@@ -26,6 +26,24 @@ public sealed class ClaimTests
     }
 
     [Fact]
+    public void Runs_that_blow_up_are_one_line_per_claim_not_one_per_run_or_shrink_candidate()
+    {
+        var blowsUp = Gens.Quadratic(Gens.Adam(lr: (1e5, 1e6)), Gens.Samplers(Sampler.Shuffle), epochs: 4);
+        var log = new StringWriter();
+        Assert.True(Claims.Check(Claim.Of("anything goes", blowsUp, _ => true, cases: 6), log: log).Holds);
+        var line = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"^claim ""anything goes"": 6 of 6 cases had a run that diverged \(\d\) or exploded \(\d\); the claim was evaluated on them as they are$", line);
+
+        log = new StringWriter();
+        Assert.False(Claims.Check(Claim.Of("nothing holds", blowsUp, _ => false, cases: 3), log: log).Holds);
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length); // the cases, then every shrink candidate together
+        Assert.StartsWith("claim \"nothing holds\": 3 of 3 cases", lines[0]);
+        Assert.Contains(" shrink candidates had a run that diverged", lines[1]);
+        Assert.DoesNotContain("run 0", log.ToString());
+    }
+
+    [Fact]
     public void A_predicate_that_throws_is_a_failing_case_with_the_exception_not_a_crash()
     {
         var result = Claims.Check(Claim.Of("never throws", Shuffled08, r => r.Column("m_norm").Length > 0, cases: 3));

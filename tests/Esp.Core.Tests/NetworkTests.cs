@@ -142,6 +142,20 @@ public sealed class NetworkTests(ITestOutputHelper output)
         if (what == "folder") Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
     }
 
+    [Theory]
+    [InlineData(new[] { 5_402_475 }, "4,294,967,635")] // wrapped to 339 in 32 bits
+    [InlineData(new[] { 3_000_000 }, "2,385,000,010")]
+    [InlineData(new[] { 200_000, 200_000 }, "40,159,200,010")]
+    public void A_model_over_the_parameters_one_run_can_hold_is_refused_with_its_true_count(int[] hidden, string count)
+    {
+        var mlp = new Mlp(784, hidden, 10);
+        Assert.Equal(long.Parse(count.Replace(",", "")), mlp.Layout.Count);
+        var x = new Experiment(new Network(mlp, new FashionMnist(TrainExamples: 100, ValidationExamples: 10)), new Adam(1e-3), Sampler.Shuffle, Epochs: 1);
+        var e = Assert.Throws<InvalidExperimentException>(() => Engine.Run(x));
+        Assert.Contains($"{mlp.Label} has {count} parameters, over the 2,147,483,647 one run can hold: use smaller layers", e.Message);
+        Assert.DoesNotContain("D =", e.Message);
+    }
+
     [Fact]
     public void A_diverging_network_run_stops_and_says_when()
     {
@@ -188,11 +202,17 @@ public sealed class CsvDatasetTests : IDisposable
     [InlineData("a,label\n1,0\nx,1\n", "(3): column \"a\" holds \"x\", not a finite number")]
     [InlineData("a,label\n1,0.5\n", "(2): label \"0.5\" is not a class number")]
     [InlineData("a,label\n", "no data rows under the header")]
+    [InlineData("a,label\n1,0\n\n\n2,1\n\nx,1\n", "(7): column \"a\" holds \"x\"")] // the file's line, blank lines counted
+    [InlineData("a,label\n1,1\n2,2\n", "the \"label\" column must hold the class numbers 0..C-1, found {1, 2} (1 of 0..2 never occur: {0})")]
+    [InlineData("a,label\n1,0\n2,5\n", "found {0, 5} (4 of 0..5 never occur: {1, 2, 3, 4})")]
+    [InlineData("a,label\n1,0\n2,2147483647\n", "(3): label \"2147483647\" is not a class number 0, 1, 2, ... (below 1,000,000)")]
+    [InlineData("a,label\n1,0\n2,4294967296\n", "(3): label \"4294967296\" is not a class number")]
     public void A_bad_csv_file_is_refused_before_any_compute_naming_the_line(string text, string message)
     {
         var data = new CsvDataset(Write(text));
         var e = Assert.Throws<InvalidExperimentException>(() =>
             Engine.Run(new Experiment(new Network(new Mlp(1, [4], 2), data), new Adam(1e-3), Sampler.Shuffle, Epochs: 1, BatchSize: 1)));
         Assert.Contains(message, e.Message);
+        Assert.Single(e.Errors); // one message per cause: no "set the model's inputs to 0" after it
     }
 }

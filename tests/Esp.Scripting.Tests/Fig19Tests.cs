@@ -68,7 +68,7 @@ public sealed class Fig19Tests : IClassFixture<Fig19Tests.Fig19Run>
     public void The_page_draws_its_curves_in_headless_chromium_with_the_network_off()
     {
         const string chromium = "/usr/bin/chromium";
-        Assert.True(File.Exists(chromium), "headless Chromium is needed for this test: apt-get install chromium (.ci/run does)");
+        Assert.True(File.Exists(chromium), "headless Chromium is needed for this test: apt-get install chromium (./test.sh does)");
         var page = new Uri(Path.Combine(run.Results, "fig19.html")).AbsoluteUri;
         var start = new ProcessStartInfo(chromium)
         {

@@ -16,6 +16,68 @@ public sealed class OutFolderTests : IDisposable
         Run(x);
         """;
 
+    static void Sh(string command, params string[] args)
+    {
+        using var p = Process.Start(command, args)!;
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{command} {string.Join(" ", args)} failed");
+    }
+
+    [Fact]
+    public void An_immutable_results_folder_or_a_read_only_mount_is_refused_before_compiling_with_the_systems_reason()
+    {
+        var script = scratch.Write("small.csx", Small);
+        var results = Path.Combine(scratch.Folder, "results");
+        Assert.Equal(0, scratch.Run(script, results).Code);
+        var before = File.ReadAllText(Path.Combine(results, "steps.csv"));
+        Sh("chattr", "+i", results);
+        try
+        {
+            var (code, _, err, outcome) = scratch.Run(script, results);
+            Assert.Equal(ScriptRunner.Usage, code);
+            Assert.Null(outcome.Script); // refused before compiling
+            Assert.Contains($"cannot write {results}: ", err);
+            Assert.Contains("Operation not permitted", err);
+        }
+        finally { Sh("chattr", "-i", results); }
+        Assert.Equal(before, File.ReadAllText(Path.Combine(results, "steps.csv")));
+
+        var mount = Path.Combine(scratch.Folder, "ro");
+        Directory.CreateDirectory(mount);
+        Sh("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", mount);
+        try
+        {
+            var (code, _, err, _) = scratch.Run(script, Path.Combine(mount, "results"));
+            Assert.Equal(ScriptRunner.Usage, code);
+            Assert.Contains($"cannot write {mount}/results: ", err);
+            Assert.Contains("Read-only file system", err);
+            Assert.DoesNotContain("another esp-script", err);
+        }
+        finally { Sh("umount", mount); }
+    }
+
+    [Fact]
+    public void What_a_killed_run_left_beside_the_results_is_cleared_by_the_next_run_which_says_so()
+    {
+        var script = scratch.Write("small.csx", Small);
+        var parent = Path.Combine(scratch.Folder, "results");
+        var staging = Path.Combine(parent, "small.tmp-0123456789abcdef0123456789abcdef");
+        Directory.CreateDirectory(staging);
+        File.WriteAllText(Path.Combine(staging, "steps.csv"), "partial");
+        File.WriteAllText(Path.Combine(parent, ".other.esp-lock"), ""); // its process is gone: nobody holds the flock
+        var old = Path.Combine(parent, "sweep.old-fedcba9876543210fedcba9876543210"); // killed mid-swap: sweep/ is missing
+        Directory.CreateDirectory(old);
+        File.WriteAllText(Path.Combine(old, "runs.csv"), "previous results");
+
+        var (code, _, err, _) = scratch.Run(script);
+        Assert.True(code == 0, err);
+        Assert.Contains($"esp-script: removed {staging}, left by an esp-script that no longer runs", err);
+        Assert.Contains($"esp-script: removed the lock {Path.Combine(parent, ".other.esp-lock")}, left by an esp-script that no longer runs", err);
+        Assert.Contains($"esp-script: put back {Path.Combine(parent, "sweep")} from {old}", err);
+        Assert.Equal("previous results", File.ReadAllText(Path.Combine(parent, "sweep", "runs.csv")));
+        Assert.Equal(["small", "sweep"], Directory.GetFileSystemEntries(parent).Select(Path.GetFileName).Order());
+    }
+
     /// <summary>A throwaway checkout-like folder: a .git directory and some of the user's files.</summary>
     string Checkout()
     {

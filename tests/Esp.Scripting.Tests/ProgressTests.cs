@@ -1,21 +1,103 @@
-/// <summary>The progress line shows steps within long runs and the rows written to steps.csv.</summary>
+/// <summary>
+/// The progress line: steps within long runs, a line every 2 s even while no step finishes, a count that ends at the
+/// total after a resume or a divergence, and a time left from each kind of run's measured speed, within 2x of the
+/// truth on a real mixed grid.
+/// </summary>
 public sealed class ProgressTests
 {
+    static readonly Experiment Quadratic = new(new QuadraticProblem(N: 100, D: 100), new Adam(), Sampler.Shuffle, Epochs: 1000, BatchSize: 10);
+
+    /// <summary>A Progress on a clock the test moves.</summary>
+    sealed class Clocked
+    {
+        public TimeSpan Now;
+        public readonly StringWriter Output = new();
+        public readonly Progress Progress;
+        public Clocked() => Progress = new Progress(Output, live: false, () => Now);
+        public string[] Lines => Output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     [Fact]
     public void Progress_counts_steps_within_a_run_and_rows_while_writing()
     {
         var output = new StringWriter();
-        var progress = new Progress(output, live: true);
-        var x = new Experiment(new QuadraticProblem(N: 100, D: 100), new Adam(), Sampler.Shuffle, Epochs: 1000, BatchSize: 10);
-        progress.Start([x]);
-        progress.EpochDone(10);
+        using var progress = new Progress(output, live: true);
+        progress.Start([Quadratic]);
+        progress.Steps(new StepsDone(0, Quadratic, 10));
         Thread.Sleep(300); // the live line is redrawn at most 4 times a second
-        progress.EpochDone(10);
+        progress.Steps(new StepsDone(0, Quadratic, 10));
         progress.Writing(10_000, 10_000);
 
         var text = output.ToString();
         Assert.Contains("runs 0/1  steps 20/10000", text);
         Assert.Contains("writing steps.csv: 10000/10000 rows", text);
         Assert.EndsWith(Environment.NewLine, text); // the live line is ended, not left broken
+    }
+
+    [Fact]
+    public void A_line_comes_every_2_s_while_a_step_runs_and_the_count_ends_at_the_total_after_a_resume_or_a_divergence()
+    {
+        var c = new Clocked();
+        c.Progress.Start([Quadratic, Quadratic with { Seed = 1 }]);
+        c.Progress.Steps(new StepsDone(0, Quadratic, 4_000, Replayed: true)); // resumed after 4 000 steps
+        c.Now = TimeSpan.FromSeconds(1.9);
+        c.Progress.Tick();
+        Assert.Empty(c.Lines);
+        c.Now = TimeSpan.FromSeconds(2.1);
+        c.Progress.Tick(); // no step finished meanwhile: a line all the same
+        Assert.Equal("runs 0/2  steps 4000/20000  0 steps/s  elapsed 2.1 s  left ? ", c.Lines[0] + " ");
+
+        c.Progress.Steps(new StepsDone(0, Quadratic, 6_000));
+        c.Progress.RunDone(Engine.Run([Quadratic with { Epochs = 1 }], TextWriter.Null).RunRecords[0] with { Experiment = Quadratic });
+        var diverged = Engine.Run([Quadratic with { Seed = 1, Epochs = 1 }], TextWriter.Null).RunRecords[0] with { Run = 1, Experiment = Quadratic with { Seed = 1 } };
+        c.Progress.Steps(new StepsDone(1, Quadratic with { Seed = 1 }, 250));
+        c.Now = TimeSpan.FromSeconds(3);
+        c.Progress.RunDone(diverged); // stopped after 250 of its 10 000 steps
+        Assert.StartsWith("runs 2/2  steps 20000/20000", c.Lines[^1]);
+    }
+
+    [Fact]
+    public void Each_kind_of_run_is_timed_at_its_own_speed()
+    {
+        // 2 runs of a cheap kind (1 ms a step) done first, then a network kind (50 ms a step) the cost model cannot price
+        var network = new Experiment(new Network(new Mlp(14, [8], 4), new SyntheticTabular(TrainExamples: 320)), new Adam(1e-3), Sampler.Shuffle,
+            Epochs: 10, BatchSize: 32); // 100 steps
+        var c = new Clocked();
+        c.Progress.Start([Quadratic, network]);
+        for (int k = 0; k < 100; k++) { c.Now += TimeSpan.FromMilliseconds(100); c.Progress.Steps(new StepsDone(0, Quadratic, 100)); }
+        c.Progress.RunDone(Engine.Run([Quadratic with { Epochs = 1 }], TextWriter.Null).RunRecords[0] with { Experiment = Quadratic });
+        for (int k = 0; k < 10; k++) { c.Now += TimeSpan.FromMilliseconds(50); c.Progress.Steps(new StepsDone(1, network, 1)); }
+        c.Now += TimeSpan.FromSeconds(2);
+        c.Progress.Tick();
+        var left = double.Parse(c.Lines[^1].Split("left ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(left, 90 * 0.05 * 0.99, 90 * 0.05 * 1.01); // 90 network steps at the network's 50 ms (measured over 9 of them)
+    }
+
+    [Fact]
+    public void The_time_left_is_within_2x_of_the_truth_once_a_tenth_of_a_mixed_grid_is_done()
+    {
+        var grid = new List<Experiment>();
+        for (int seed = 0; seed < 4; seed++)
+            grid.Add(new Experiment(new QuadraticProblem(N: 4000, D: 4000), new Adam(Beta2: 0.8), Sampler.Shuffle, Epochs: 450, BatchSize: 40, Seed: seed));
+        for (int seed = 0; seed < 2; seed++)
+            grid.Add(new Experiment(new Network(new Mlp(14, [64, 32], 4), new SyntheticTabular(TrainExamples: 640)), new Adam(1e-3), Sampler.Shuffle,
+                Epochs: 120, BatchSize: 32, Seed: seed));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var points = new List<(double Elapsed, double Left)>();
+        var lines = new StringWriter();
+        var probe = new Progress(lines, live: false, () => clock.Elapsed);
+        probe.Start(grid);
+        Engine.Run(grid, TextWriter.Null, onRunDone: probe.RunDone, onSteps: probe.Steps);
+        double total = clock.Elapsed.TotalSeconds;
+        foreach (var line in lines.ToString().Split('\n').Where(l => l.Contains("left ") && !l.Contains("left ?")))
+        {
+            double Field(string name) => double.Parse(line.Split(name + " ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            points.Add((Field("elapsed"), Field("left")));
+        }
+        var judged = points.Where(p => p.Elapsed >= 0.1 * total && total - p.Elapsed >= 0.1 * total).ToList();
+        Assert.True(judged.Count >= 2, $"only {judged.Count} progress lines in the judged span of a {total:F1} s grid");
+        foreach (var (elapsed, left) in judged)
+            Assert.True(left >= 0.5 * (total - elapsed) && left <= 2 * (total - elapsed),
+                $"at {elapsed:F1} s of {total:F1} s it said {left:F1} s left, the truth {total - elapsed:F1} s:\n{lines}");
     }
 }

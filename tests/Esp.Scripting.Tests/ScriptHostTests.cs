@@ -183,11 +183,16 @@ public sealed class ScriptHostTests : IDisposable
     [InlineData(new[] { "--seed", "x", "a.csx" }, "--seed needs a non-negative integer, got \"x\"")]
     [InlineData(new string[0], "give the script to run")]
     [InlineData(new[] { "a.csx", "b.csx" }, "only one script can run at a time")]
-    public void Bad_command_lines_say_what_is_wrong(string[] args, string message)
+    [InlineData(new[] { "a.csx", "--qiuck" }, "--qiuck is not an option of esp-script; did you mean --quick?")]
+    [InlineData(new[] { "a.csx", "--qiuck", "--seed", "1" }, "--qiuck is not an option of esp-script; did you mean --quick?")]
+    [InlineData(new[] { "a.csx", "--resmue", "--seed", "1" }, "--resmue is not an option of esp-script; did you mean --resume?")]
+    [InlineData(new[] { "a.csx", "--lr" }, "--lr is not an option of esp-script, and as a script option (--NAME VALUE) it needs a value, e.g. --lr 1")]
+    public void Bad_command_lines_say_what_is_wrong_in_one_line(string[] args, string message)
     {
         var err = new StringWriter();
         Assert.Equal(ScriptRunner.Usage, ScriptRunner.Execute(args, new StringWriter(), err));
-        Assert.Contains(message, err.ToString());
-        Assert.Contains("usage: dotnet esp-script", err.ToString());
+        Assert.Equal([$"esp-script: {message}", "esp-script: `dotnet esp-script --help` lists the options; nothing ran"],
+            err.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("usage: dotnet esp-script", err.ToString());
     }
 }

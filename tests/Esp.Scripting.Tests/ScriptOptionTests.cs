@@ -84,6 +84,23 @@ public sealed class ScriptOptionTests : IDisposable
         Assert.DoesNotContain("warning: --a", err);
     }
 
+    [Theory]
+    [InlineData("n", "abc", "--n must be an integer, got \"abc\" (values.csx(2) reads it as Args.Get(\"n\", 5)): e.g. --n 5")]
+    [InlineData("n", "2.5", "--n must be an integer, got \"2.5\"")]
+    [InlineData("lr", "fast", "--lr must be a number, got \"fast\" (values.csx(1) reads it as Args.Get(\"lr\", 0.06)): e.g. --lr 0.06")]
+    [InlineData("plot", "yes", "--plot must be true or false, got \"yes\"")]
+    public void A_value_of_the_wrong_type_is_refused_before_compiling_with_exit_code_64(string name, string value, string message)
+    {
+        var script = scratch.Write("values.csx", "var lr = Args.Get(\"lr\", 0.06);\nvar n = Args.Get(\"n\", 5);\nvar plot = Args.Get(\"plot\", false);\n");
+        var err = new StringWriter();
+        var code = ScriptRunner.Execute([script, $"--{name}", value, "--cache", scratch.Cache, "--out", Path.Combine(scratch.Folder, "out")],
+            new StringWriter(), err);
+
+        Assert.Equal(ScriptRunner.Usage, code);
+        Assert.Contains($"esp-script: {message}", err.ToString());
+        Assert.False(Directory.Exists(scratch.Cache) && Directory.EnumerateFiles(scratch.Cache, "*.dll").Any()); // nothing compiled
+    }
+
     [Fact]
     public void The_command_line_refuses_a_misspelt_option_with_exit_code_64()
     {

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 
 /// <summary>
-/// A real one-node Slurm cluster for a test (Debian's slurmctld, slurmd and munge; .ci/run installs them; it runs as
+/// A real one-node Slurm cluster for a test (Debian's slurmctld, slurmd and munge; ./test.sh installs them; it runs as
 /// root): its own slurm.conf, ports, munge socket, state and spool folders in <see cref="Folder"/>, so it never meets
 /// another cluster on the machine. The daemons run in the foreground as this process's children and are stopped by
 /// their pids on Dispose, also when the test fails.
@@ -19,7 +19,7 @@ sealed class SlurmCluster : IDisposable
     {
         Folder = folder;
         foreach (var tool in new[] { "/usr/sbin/munged", "/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/bin/sbatch", "/usr/bin/sinfo" })
-            Assert.True(File.Exists(tool), $"{tool} is missing: apt-get install -y slurmctld slurmd slurm-client munge (.ci/run does)");
+            Assert.True(File.Exists(tool), $"{tool} is missing: apt-get install -y slurmctld slurmd slurm-client munge (./test.sh does)");
         foreach (var sub in new[] { "state", "spool", "log" }) Directory.CreateDirectory(Path.Combine(folder, sub));
         var host = Run("hostname", "-s").Trim();
         var socket = Path.Combine(folder, "munge.sock");

@@ -54,10 +54,11 @@ public sealed record CsvDataset(string Path, string LabelColumn = "label", doubl
 
     Parsed Parse()
     {
-        var lines = File.ReadLines(Path).Where(l => l.Trim().Length > 0).ToList();
+        // blank lines are skipped, but every message names the file's own line number
+        var lines = File.ReadLines(Path).Select((text, i) => (Text: text, Line: i + 1)).Where(l => l.Text.Trim().Length > 0).ToList();
         Parsed Bad(string why) => new([], [], 0, 0, $"CsvDataset: {Path}{why}");
         if (lines.Count < 2) return Bad(": no data rows under the header: give a CSV with a header line and one row per example");
-        var header = lines[0].Split(',').Select(h => h.Trim()).ToList();
+        var header = lines[0].Text.Split(',').Select(h => h.Trim()).ToList();
         int label = header.IndexOf(LabelColumn);
         if (label < 0) return Bad($" has no column \"{LabelColumn}\" (columns: {string.Join(", ", header)}): set CsvDataset.LabelColumn");
         int features = header.Count - 1;
@@ -65,20 +66,34 @@ public sealed record CsvDataset(string Path, string LabelColumn = "label", doubl
         var y = new long[lines.Count - 1];
         for (int row = 1; row < lines.Count; row++)
         {
-            var cells = lines[row].Split(',');
-            if (cells.Length != header.Count) return Bad($"({row + 1}): {cells.Length} values, the header has {header.Count}");
+            var (cells, line) = (lines[row].Text.Split(','), lines[row].Line);
+            if (cells.Length != header.Count) return Bad($"({line}): {cells.Length} values, the header has {header.Count}");
             for (int c = 0, k = 0; c < cells.Length; c++)
             {
                 if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
-                    return Bad($"({row + 1}): column \"{header[c]}\" holds \"{cells[c].Trim()}\", not a finite number");
+                    return Bad($"({line}): column \"{header[c]}\" holds \"{cells[c].Trim()}\", not a finite number");
                 if (c == label)
                 {
-                    if (v < 0 || v != Math.Floor(v)) return Bad($"({row + 1}): label \"{cells[c].Trim()}\" is not a class number 0, 1, 2, ...");
+                    if (v < 0 || v != Math.Floor(v) || v >= MaxClasses)
+                        return Bad($"({line}): label \"{cells[c].Trim()}\" is not a class number 0, 1, 2, ... (below {MaxClasses:N0})");
                     y[row - 1] = (long)v;
                 }
                 else x[(row - 1) * features + k++] = (float)v;
             }
         }
-        return new Parsed(x, y, features, (int)y.Max() + 1, null);
+        // Classes are 0..C-1 exactly: {1, 2} would otherwise train as 3 classes, one of them never seen
+        var found = y.Distinct().Order().ToList();
+        if (found[^1] != found.Count - 1)
+        {
+            var absent = Enumerable.Range(0, (int)found[^1] + 1).Select(c => (long)c).Except(found).ToList();
+            return Bad($": the \"{LabelColumn}\" column must hold the class numbers 0..C-1, found {Show(found)} ({absent.Count:N0} of " +
+                $"0..{found[^1]} never occur: {Show(absent)}): renumber the classes 0, 1, 2, ... in the file");
+        }
+        return new Parsed(x, y, features, found.Count, null);
     }
+
+    /// <summary>More classes than a network's output layer could sensibly have is a wrong label column, not data.</summary>
+    const int MaxClasses = 1_000_000;
+
+    static string Show(IReadOnlyList<long> values) => "{" + string.Join(", ", values.Take(8)) + (values.Count > 8 ? $", ... ({values.Count:N0} values)" : "") + "}";
 }

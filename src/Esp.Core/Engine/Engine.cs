@@ -15,12 +15,12 @@ public static class Engine
     /// Runs are numbered from <paramref name="firstRun"/> in the grid's order, or by <paramref name="numbers"/> when
     /// given (a shard's slice of a larger grid keeps the whole grid's numbers), and results keep the grid's order.
     /// Cancelling <paramref name="cancel"/> stops every run within a step and throws OperationCanceledException.
-    /// <paramref name="onEpochDone"/> hears the steps of every epoch a run completes (one call at a time), for progress
-    /// within long runs.
+    /// <paramref name="onSteps"/> hears the steps runs take, every few steps within epochs (one call at a time), for
+    /// progress within long runs.
     /// </summary>
     public static Results Run(IEnumerable<Experiment> experiments, TextWriter? log = null,
         Action<RunRecord>? onRunDone = null, int firstRun = 0, EngineOptions? options = null,
-        CancellationToken cancel = default, Action<int>? onEpochDone = null, IReadOnlyList<int>? numbers = null)
+        CancellationToken cancel = default, Action<StepsDone>? onSteps = null, IReadOnlyList<int>? numbers = null)
     {
         var grid = experiments.ToList();
         options ??= EngineOptions.Default;
@@ -34,7 +34,7 @@ public static class Engine
         var gate = new object();
         var writer = log ?? Console.Error;
         void Log(string message) { lock (gate) writer.WriteLine(message); }
-        void EpochDone(int steps) { lock (gate) onEpochDone?.Invoke(steps); }
+        void Steps(StepsDone steps) { lock (gate) onSteps?.Invoke(steps); }
         void Done(int index, RunRecord record)
         {
             if (record.Status == RunStatus.Exploded) Log(record.Message);
@@ -43,43 +43,53 @@ public static class Engine
             lock (gate) onRunDone?.Invoke(record);
         }
 
-        // CPU tensor batches (networks, BERT) run side by side, each on a fixed number of libtorch intra-op threads:
-        // float32 reductions split their sums by thread, so a run's numbers may depend on its thread count and must not
-        // depend on how many other runs share the machine, the shard it lands in, or the machine's cores.
-        var onCpu = batches.Where(b => b.Backend == Backend.Tensors && grid[b.Indices[0]].Device == "cpu").ToList();
-        RunOnCpuThreads(onCpu);
-        foreach (var batch in batches.Except(onCpu))
-        {
-            var runs = batch.Indices.Select(i => (Number(i), grid[i])).ToList();
-            if (batch.Backend == Backend.Fused)
-                FusedBatch.Execute(runs, batch.Parallel, Log, cancel, EpochDone, (k, record) => Done(batch.Indices[k], record), options);
-            else
-                foreach (var (record, k) in TensorBatch.Execute(runs, Log, cancel, options, EpochDone).Select((r, k) => (r, k)))
-                    Done(batch.Indices[k], record);
-        }
+        // On the CPU every core takes whole units of work: a fused run, or a tensor batch (a network, BERT) on a fixed
+        // number of libtorch intra-op threads (float32 sums split by thread, so a network's numbers may depend on its
+        // thread count, and must not depend on what else shares the machine, the shard it lands in or the cores).
+        // Kinds take turns at the head of the queue, so each is running, and timed for progress, from the start.
+        var onCpu = batches.Where(b => b.Backend == Backend.Fused || grid[b.Indices[0]].Device == "cpu").ToList();
+        RunOnCores(onCpu);
+        foreach (var batch in batches.Except(onCpu)) // a GPU takes one batch at a time
+            foreach (var (record, k) in TensorBatch.Execute(batch.Indices.Select(i => (Number(i), grid[i])).ToList(), Log, cancel, options, Steps)
+                         .Select((r, k) => (r, k)))
+                Done(batch.Indices[k], record);
         return new Results(records);
 
-        // As many batches at once as the cores allow at IntraOpThreads each, and as fit in the memory budget together.
-        void RunOnCpuThreads(IReadOnlyList<RunBatch> cpu)
+        void RunOnCores(IReadOnlyList<RunBatch> cpu)
         {
-            if (cpu.Count == 0) return;
-            long largest = cpu.Max(b => b.Indices.Sum(i => BatchPlan.MemoryPerRun(grid[i], Backend.Tensors)));
-            int workers = (int)Math.Clamp(Math.Min(options.ThreadCount / options.IntraOpThreads, options.Budget / Math.Max(1, largest)), 1, cpu.Count);
-            int before = torch.get_num_threads(); // OpenMP's count is per thread: each worker sets its own
+            var units = cpu.SelectMany(b => b.Backend == Backend.Fused ? b.Indices.Select(i => (Fused: true, Indices: (IReadOnlyList<int>)[i])) : [(false, b.Indices)])
+                .GroupBy(u => KindOf(grid[u.Indices[0]]))
+                .SelectMany(kind => kind.OrderByDescending(u => u.Indices.Sum(i => Shard.Cost(grid[i]))).Select((u, rank) => (u, rank)))
+                .OrderBy(e => e.rank).Select(e => e.u).ToList(); // the costliest of each kind first, kinds in turn
+            if (units.Count == 0) return;
+            // as many at once as the cores allow (a tensor unit takes IntraOpThreads of them) and the budget holds
+            bool tensors = units.Any(u => !u.Fused);
+            long largest = units.Max(u => u.Indices.Sum(i => BatchPlan.MemoryPerRun(grid[i], u.Fused ? Backend.Fused : Backend.Tensors)));
+            int cores = tensors ? options.ThreadCount / options.IntraOpThreads : options.ThreadCount;
+            int workers = (int)Math.Clamp(Math.Min(cores, options.Budget / Math.Max(1, largest)), 1, units.Count);
+            int before = tensors ? torch.get_num_threads() : 0; // OpenMP's count is per thread: each worker sets its own (fused-only grids never load libtorch)
             try
             {
-                Parallelism.ForEach(cpu.Count, workers, cancel, k =>
+                Parallelism.ForEach(units.Count, workers, cancel, k =>
                 {
+                    var (fused, indices) = units[k];
+                    if (fused)
+                    {
+                        Done(indices[0], FusedRun.Execute(Number(indices[0]), grid[indices[0]], Log, cancel, Steps, options));
+                        return;
+                    }
                     torch.set_num_threads(options.IntraOpThreads);
-                    var batch = cpu[k];
-                    var runs = batch.Indices.Select(i => (Number(i), grid[i])).ToList();
-                    foreach (var (record, j) in TensorBatch.Execute(runs, Log, cancel, options, EpochDone).Select((r, j) => (r, j)))
-                        Done(batch.Indices[j], record);
+                    foreach (var (record, j) in TensorBatch.Execute(indices.Select(i => (Number(i), grid[i])).ToList(), Log, cancel, options, Steps)
+                                 .Select((r, j) => (r, j)))
+                        Done(indices[j], record);
                 });
             }
-            finally { torch.set_num_threads(before); }
+            finally { if (tensors) torch.set_num_threads(before); }
         }
     }
+
+    /// <summary>Units of one kind cost alike per step: the problem's type and size.</summary>
+    static string KindOf(Experiment x) => $"{x.Problem.GetType().Name} {x.Problem.Parameters}";
 
     public static Results Run(params Experiment[] experiments) => Run((IEnumerable<Experiment>)experiments);
 }

@@ -41,6 +41,9 @@ public sealed record Bert(int Vocab, int Hidden, int Ffn, int Heads, int Blocks,
         foreach (var e in Require.InRange("Bert.Dropout", Dropout, 0, 1, false, "use 0 (none) or e.g. 0.1")) yield return e;
     }
 
+    /// <summary>Refuses a model with more parameters than one run can hold (only a well-formed one has a count).</summary>
+    internal IEnumerable<string> CountErrors() => Errors().Any() ? [] : Layout.CountErrors(Label);
+
     public ParamLayout Layout => ParamLayout.Of(
         new (string, long[], ParamInit, long, bool)[]
         {

@@ -22,6 +22,10 @@ public abstract record Model
 
     public abstract IEnumerable<string> Errors();
 
+    /// <summary>Refuses a model with more parameters than one run can hold (checked before anything reads the layout's
+    /// 32-bit length); a malformed model has no meaningful count.</summary>
+    internal IEnumerable<string> CountErrors() => Errors().Any() ? [] : Layout.CountErrors(Label);
+
     /// <summary>The logits [B, Outputs] of <paramref name="x"/> [B, Inputs] with one run's parameters: <paramref name="weight"/>
     /// gives each segment of the layout by name, shaped as the segment (views of theta); <paramref name="dropout"/> null:
     /// evaluation (no dropout).</summary>

@@ -53,7 +53,7 @@ public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPa
 
     public override IEnumerable<string> Errors()
     {
-        var own = Model.Errors().Concat(Corpus.Errors()).Concat(SettingErrors()).ToList();
+        var own = Model.Errors().Concat(Model.CountErrors()).Concat(Corpus.Errors()).Concat(SettingErrors()).ToList();
         if (own.Count > 0) return own;
         return DataErrors();
     }
@@ -97,6 +97,9 @@ public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPa
         if (Data.Train.Count == 0)
             yield return $"BertPretraining: no next-sentence pair fits Bert.MaxLength = {Model.MaxLength} (the shortest pair of sentences of {Corpus.Label} " +
                 $"takes {Data.ShortestPair} tokens with <cls> and two <sep>): raise MaxLength to at least {Data.ShortestPair} (the paper: 90)";
+        else if (TrainPairs is int asked && Data.Train.Count < asked)
+            yield return $"BertPretraining.TrainPairs = {asked}, but only {Data.Train.Count} next-sentence pairs of {Corpus.Label} fit Bert.MaxLength = " +
+                $"{Model.MaxLength}: raise MaxLength (the paper: 90), or ask for TrainPairs <= {Data.Train.Count}";
     }
 
     bool HasData => !Model.Errors().Concat(Corpus.Errors()).Concat(SettingErrors()).Any() && Corpus.Read().Train.Count > 0;

@@ -47,7 +47,9 @@ public sealed record Network(Model Model, Dataset Data, Precision Precision = Pr
 
     public override IEnumerable<string> Errors()
     {
-        foreach (var e in Model.Errors().Concat(Data.Errors())) yield return e;
+        var dataErrors = Data.Errors().ToList();
+        foreach (var e in Model.Errors().Concat(Model.CountErrors()).Concat(dataErrors)) yield return e;
+        if (dataErrors.Count > 0) yield break; // data that could not be read has no features or classes to compare
         if (Model.Inputs != Data.Features)
             yield return $"Network: the model reads {Model.Inputs} inputs per example but {Data.Label} has {Data.Features} features: " +
                 $"set the model's inputs to {Data.Features}";

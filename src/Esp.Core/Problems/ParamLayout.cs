@@ -22,7 +22,23 @@ public sealed record ParamSegment(string Name, ValueList<long> Shape, long Offse
 /// </summary>
 public sealed record ParamLayout(ValueList<ParamSegment> Segments)
 {
-    public int D => (int)Segments.Sum(s => s.Size);
+    /// <summary>The number of parameters, counted in 64 bits.</summary>
+    public long Count => Segments.Sum(s => s.Size);
+
+    /// <summary>The length of theta; a model over <see cref="MaxParameters"/> is refused before this is read (<see cref="CountErrors"/>).</summary>
+    public int D => checked((int)Count);
+
+    /// <summary>The most parameters one run can have: theta is indexed with 32-bit ints (TorchSharp's narrow and the
+    /// fused loops), so a larger count would wrap.</summary>
+    public const long MaxParameters = int.MaxValue;
+
+    /// <summary>Refuses a layout with more parameters than one run can hold, with the true count.</summary>
+    public IEnumerable<string> CountErrors(string model)
+    {
+        if (Count > MaxParameters)
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{model} has {Count:N0} parameters, over the {MaxParameters:N0} one run can hold: use smaller layers");
+    }
 
     /// <summary>Builds a layout from (name, shape, init, fan-in, decay) in order, computing the offsets.</summary>
     public static ParamLayout Of(IEnumerable<(string Name, long[] Shape, ParamInit Init, long FanIn, bool Decay)> parts)

@@ -17,29 +17,39 @@ static class FusedRun
 
     /// <summary>Runs <paramref name="x"/>; with <paramref name="options"/>' CheckpointEvery it saves its state every K epochs
     /// and at the end (<see cref="FusedCheckpoint"/>), and with Resume continues from the newest good one.</summary>
-    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default, Action<int>? epochDone = null,
+    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel = default, Action<StepsDone>? steps = null,
         EngineOptions? options = null) => x.Problem.ElementPrecision == Precision.Float64
-        ? FusedRun<double>.Execute(run, x, log, cancel, epochDone, options ?? EngineOptions.Default)
-        : FusedRun<float>.Execute(run, x, log, cancel, epochDone, options ?? EngineOptions.Default);
+        ? FusedRun<double>.Execute(run, x, log, cancel, steps, options ?? EngineOptions.Default)
+        : FusedRun<float>.Execute(run, x, log, cancel, steps, options ?? EngineOptions.Default);
 }
 
 static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<int>? epochDone, EngineOptions options)
+    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<StepsDone>? steps, EngineOptions options)
     {
         int length = Lanes.Padded<T>(x.Problem.Parameters);
         return x.Optimizer switch
         {
-            Adam a => Train(run, x, log, cancel, epochDone, options, length, new AdamUpdate<T>(a, decoupled: false, length)),
-            AdamW w => Train(run, x, log, cancel, epochDone, options, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
-            RmsProp r => Train(run, x, log, cancel, epochDone, options, length, new RmsPropUpdate<T>(r, length)),
-            Sgd s => Train(run, x, log, cancel, epochDone, options, length, new SgdUpdate<T>(s, length)),
+            Adam a => Train(run, x, log, cancel, steps, options, length, new AdamUpdate<T>(a, decoupled: false, length)),
+            AdamW w => Train(run, x, log, cancel, steps, options, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
+            RmsProp r => Train(run, x, log, cancel, steps, options, length, new RmsPropUpdate<T>(r, length)),
+            Sgd s => Train(run, x, log, cancel, steps, options, length, new SgdUpdate<T>(s, length)),
             _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}"),
         };
     }
 
+    /// <summary>Steps between progress reports within an epoch: a fused step takes microseconds.</summary>
+    const int ReportEvery = 256;
+
+    /// <summary>Reports the steps since <paramref name="reported"/> and returns the step count reported so far.</summary>
+    static int Report(Action<StepsDone>? steps, int run, Experiment x, int t, int reported)
+    {
+        if (t > reported) steps?.Invoke(new StepsDone(run, x, t - reported));
+        return t;
+    }
+
     /// <summary><paramref name="length"/>: D rounded up to whole vectors, the length of every dense array.</summary>
-    static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<int>? epochDone,
+    static RunRecord Train<TUpdate>(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<StepsDone>? steps,
         EngineOptions options, int length, TUpdate update)
         where TUpdate : struct, IDenseUpdate<T>
     {
@@ -66,6 +76,8 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         int startEpoch = resumed?.NextEpoch ?? 0, t = resumed?.Step ?? 0;
         for (int epoch = 0; epoch < startEpoch; epoch++) order.NextEpoch(epoch); // the sampler's stream, replayed to the checkpoint
+        if (t > 0) steps?.Invoke(new StepsDone(run, x, t, Replayed: true));
+        int reported = t;
 
         for (int epoch = startEpoch; epoch < x.Epochs; epoch++)
         {
@@ -74,6 +86,7 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             for (int s = 0; s < batches.Length; s++, t++)
             {
                 cancel.ThrowIfCancellationRequested();
+                if (t - reported >= ReportEvery) reported = Report(steps, run, x, t, reported);
                 double lr = x.Optimizer.Lr * x.LrSchedule.Factor(t, x.TotalSteps);
                 update.Prepare(lr, t + 1);
                 double loss = double.CreateChecked(problem.LossAndGrad(batches[s], theta, grad));
@@ -116,7 +129,7 @@ static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (p.EpochEndFullLoss) record.AddEpochEnd("full_loss", problem.FullLoss(theta));
             if (checkpoint is not null && ((epoch + 1) % options.CheckpointEvery!.Value == 0 || epoch + 1 == x.Epochs))
                 checkpoint.Save(new FusedCheckpoint.State(epoch + 1, t), theta, update.State, record);
-            epochDone?.Invoke(batches.Length);
+            reported = Report(steps, run, x, t, reported);
         }
         return record.Finish(run, x, RunStatus.Completed, "", t, clock.Elapsed.TotalSeconds);
     }

@@ -34,10 +34,10 @@ sealed class TensorBatch
     /// <summary>Runs the batch; with <paramref name="options"/>' CheckpointEvery it saves its state every K epochs and
     /// at the end, and with Resume continues from a saved state.</summary>
     public static RunRecord[] Execute(IReadOnlyList<(int Run, Experiment X)> batch, Action<string> log, CancellationToken cancel = default,
-        EngineOptions? options = null, Action<int>? epochDone = null) =>
-        new TensorBatch(batch, log).Execute(cancel, options ?? EngineOptions.Default, epochDone);
+        EngineOptions? options = null, Action<StepsDone>? steps = null) =>
+        new TensorBatch(batch, log).Execute(cancel, options ?? EngineOptions.Default, steps);
 
-    RunRecord[] Execute(CancellationToken cancel, EngineOptions options, Action<int>? epochDone)
+    RunRecord[] Execute(CancellationToken cancel, EngineOptions options, Action<StepsDone>? steps)
     {
         var clock = Stopwatch.StartNew();
         var first = batch[0].X;
@@ -62,8 +62,14 @@ sealed class TensorBatch
         int startEpoch = resumed?.NextEpoch ?? 0, t = resumed?.Step ?? 0;
         for (int epoch = 0; epoch < startEpoch; epoch++)
             foreach (var order in orders) order.NextEpoch(epoch); // the samplers' streams, replayed to where the checkpoint was
+        void Report(int taken, bool replayed = false)
+        {
+            for (int r = 0; r < runs && taken > 0; r++)
+                if (stoppedAt[r] is null) steps?.Invoke(new StepsDone(batch[r].Run, batch[r].X, taken, replayed));
+        }
+        Report(t, replayed: true);
 
-        for (int epoch = startEpoch; epoch < first.Epochs && !stoppedAt.All(steps => steps is not null); epoch++)
+        for (int epoch = startEpoch; epoch < first.Epochs && !stoppedAt.All(n => n is not null); epoch++)
         {
             using var epochScope = NewDisposeScope();
             var data = problem.Epoch(orders.Select(o => o.NextEpoch(epoch)).ToArray());
@@ -77,12 +83,11 @@ sealed class TensorBatch
             for (int s = 0; s < data.Count; s++, t++)
             {
                 cancel.ThrowIfCancellationRequested();
-                using var stepScope = NewDisposeScope();
-                Step(problem, data, s, t, theta, state, recorded.select(1, s));
+                using (NewDisposeScope()) Step(problem, data, s, t, theta, state, recorded.select(1, s));
+                Report(1); // a network's step takes milliseconds: each is reported
             }
             ReadBack(recorded, epochStart);
-            epochDone?.Invoke((t - epochStart) * stoppedAt.Count(steps => steps is null));
-            if (stoppedAt.All(steps => steps is not null)) break; // every run has diverged
+            if (stoppedAt.All(n => n is not null)) break; // every run has diverged
             EndEpoch(problem, theta);
             if (checkpoint is not null && ((epoch + 1) % options.CheckpointEvery!.Value == 0 || epoch + 1 == first.Epochs))
                 checkpoint.Save(new Checkpoint.State(epoch + 1, t, stoppedAt), theta, state, problem, logs);

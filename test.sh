@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's test command: installs the Debian packages the tests use when any is missing, then runs them.
+#   ./test.sh          every test (what CI runs; about 10 minutes on 2 cores)
+#   ./test.sh --fast   the everyday tier: every test not marked [Trait("Category", "Slow")] (about 3 minutes)
+# Packages: chromium renders the figure pages; dataset-fashion-mnist and fortunes are the network and BERT tests'
+# data; slurmctld, slurmd, slurm-client and munge run the one-node Slurm cluster a test submits a sweep to. The
+# test run prints a line per finished test, so it never looks hung.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+packages=(chromium dataset-fashion-mnist fortunes slurmctld slurmd slurm-client munge)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+filter=()
+case "${1:-}" in
+  --fast) filter=(--filter "Category!=Slow") ;;
+  "") ;;
+  *) echo "usage: ./test.sh [--fast]" >&2; exit 64 ;;
+esac
+dotnet test Esp.sln -c Release --logger "console;verbosity=normal" "${filter[@]}"
