@@ -5,14 +5,15 @@ namespace Esp;
 /// <summary>
 /// SPAM, spike-aware Adam with momentum reset (Huang et al. 2025), with the defaults and the schedule of the authors' code
 /// (TianjinYellow/SPAM-Optimizer, galore_torch/SPAM.py). At step t (from 1), with c = t mod DeltaT the steps since the
-/// last reset (the start counts as one at step 0):
+/// last reset (the start counts as a reset at step 0):
 /// <list type="bullet">
 /// <item>at steps t = k DeltaT (k >= 1) the moments restart, m = v = 0, before the step (t itself goes on);</item>
 /// <item>spike-aware clipping where c >= ClipAfter (from step ClipAfter on, and from ClipAfter steps after each reset):
 /// where g^2 > Theta v (v before this step's update), g = sign(g) sqrt(Theta v);</item>
 /// <item>Adam's moments, theta' = theta - lr s sqrt(1 - b2^t) / (1 - b1^t) m / (sqrt(v) + eps), then decoupled decay
-/// after the step, theta' (1 - lr wd); the warm-up scale s = 1 - 0.99 (1 + cos(pi c / (WarmupSteps + 1))) / 2 for
-/// c &lt; WarmupSteps after a reset (0.01 at the reset step itself), else 1.</item>
+/// after the step, theta' (1 - lr wd), as the authors do; the warm-up scale is
+/// s = 1 - 0.99 (1 + cos(pi c / (WarmupSteps + 1))) / 2 for c &lt; WarmupSteps after a reset (0.01 at the reset step
+/// itself), else 1.</item>
 /// </list>
 /// It reports, per step, the fraction of coordinates it clipped (spam_clipped) and whether it reset (spam_reset).
 /// </summary>
