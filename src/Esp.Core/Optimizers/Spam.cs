@@ -3,14 +3,17 @@ using static TorchSharp.torch;
 namespace Esp;
 
 /// <summary>
-/// SPAM, spike-aware Adam with momentum reset (Huang et al. 2025), with the authors' defaults. At step t (from 1):
+/// SPAM, spike-aware Adam with momentum reset (Huang et al. 2025), with the defaults and the schedule of the authors' code
+/// (TianjinYellow/SPAM-Optimizer, galore_torch/SPAM.py). At step t (from 1), with c = t mod DeltaT the steps since the
+/// last reset (the start counts as a reset at step 0):
 /// <list type="bullet">
-/// <item>every DeltaT steps the moments restart: before steps t = k DeltaT + 1 (k >= 1), m = v = 0 (t itself goes on);</item>
-/// <item>spike-aware clipping, from step ClipAfter + 1 on and not in the ClipAfter steps after a reset: where
-/// g^2 > Theta v (v before this step's update), g = sign(g) sqrt(Theta v);</item>
-/// <item>Adam's moments, and dtheta = -lr s sqrt(1 - b2^t) / (1 - b1^t) m / (sqrt(v) + eps) - lr wd theta (decoupled
-/// decay), where s = 1 - 0.99 (1 + cos(pi c / (WarmupSteps + 1))) / 2 for the first WarmupSteps steps c = 0, 1, ...
-/// after a reset, else 1.</item>
+/// <item>at steps t = k DeltaT (k >= 1) the moments restart, m = v = 0, before the step (t itself goes on);</item>
+/// <item>spike-aware clipping where c >= ClipAfter (from step ClipAfter on, and from ClipAfter steps after each reset):
+/// where g^2 > Theta v (v before this step's update), g = sign(g) sqrt(Theta v);</item>
+/// <item>Adam's moments, theta' = theta - lr s sqrt(1 - b2^t) / (1 - b1^t) m / (sqrt(v) + eps), then decoupled decay
+/// after the step, theta' (1 - lr wd), as the authors do; the warm-up scale is
+/// s = 1 - 0.99 (1 + cos(pi c / (WarmupSteps + 1))) / 2 for c &lt; WarmupSteps after a reset (0.01 at the reset step
+/// itself), else 1.</item>
 /// </list>
 /// It reports, per step, the fraction of coordinates it clipped (spam_clipped) and whether it reset (spam_reset).
 /// </summary>
@@ -26,7 +29,7 @@ public sealed record Spam(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 0
         .Concat(Require.Positive("Spam.Theta", Theta == double.PositiveInfinity ? 1 : Theta, "use e.g. 5000, or double.PositiveInfinity for no clipping"))
         .Concat(Require.When(DeltaT < 1, $"Spam.DeltaT must be >= 1 step, got {DeltaT}: use e.g. 500, or int.MaxValue for no reset"))
         .Concat(Require.When(WarmupSteps < 0, $"Spam.WarmupSteps must be >= 0, got {WarmupSteps}: use e.g. 150"))
-        .Concat(Require.When(ClipAfter < 1, $"Spam.ClipAfter must be >= 1 step, got {ClipAfter}: use e.g. 20 (at step 1 v is 0, so every gradient would be clipped to 0)"))
+        .Concat(Require.When(ClipAfter < 2, $"Spam.ClipAfter must be >= 2 steps, got {ClipAfter}: use e.g. 20 (clipping starts at step ClipAfter, and at step 1 v is 0, so every gradient would be clipped to 0 and v would stay 0 until the first reset)"))
         .Concat(Require.NonNegative("Spam.WeightDecay", WeightDecay, "use 0 or a small value"));
 
     public override IEnumerable<(string, object)> Settings() =>
@@ -44,16 +47,16 @@ public sealed record Spam(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 0
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
         new SpamState(runs.Cast<Spam>().ToList(), param, decayMask);
 
-    /// <summary>Whether the moments restart before step <paramref name="t"/>.</summary>
-    internal bool ResetsBefore(int t) => t > 1 && (t - 1) % DeltaT == 0;
+    /// <summary>Whether the moments restart at the start of step <paramref name="t"/>.</summary>
+    internal bool Resets(int t) => t % DeltaT == 0;
 
-    /// <summary>Steps since the last reset (or since the start) at step <paramref name="t"/>: 0 at the step after a reset.</summary>
-    internal int SinceReset(int t) => (t - 1) % DeltaT;
+    /// <summary>Steps since the last reset at step <paramref name="t"/>: 0 at a reset step, t before the first.</summary>
+    internal int SinceReset(int t) => t % DeltaT;
 
-    internal bool Clips(int t) => t > ClipAfter && (t <= DeltaT || SinceReset(t) >= ClipAfter);
+    internal bool Clips(int t) => SinceReset(t) >= ClipAfter;
 
-    /// <summary>The update's warm-up scale at step <paramref name="t"/>: cosine from 0.01 to 1 over WarmupSteps after each reset.</summary>
-    internal double WarmupScale(int t) => t > DeltaT && SinceReset(t) < WarmupSteps
+    /// <summary>The update's warm-up scale at step <paramref name="t"/>: cosine from 0.01 at a reset step to 1 over WarmupSteps steps.</summary>
+    internal double WarmupScale(int t) => t >= DeltaT && SinceReset(t) < WarmupSteps
         ? 1 - 0.99 * (1 + Math.Cos(Math.PI * SinceReset(t) / (WarmupSteps + 1))) / 2
         : 1;
 }
@@ -84,7 +87,7 @@ sealed class SpamState : OptimizerState
         using var k = new Scalars();
         var one = k[1];
         int t = StepCount + 1;
-        var resets = runs.Runs.Select(s => s.ResetsBefore(t) ? 0.0 : 1.0).ToArray();
+        var resets = runs.Runs.Select(s => s.Resets(t) ? 0.0 : 1.0).ToArray();
         if (resets.Contains(0.0))
         {
             var keep = runs.Of(resets);
@@ -105,9 +108,13 @@ sealed class SpamState : OptimizerState
         m.mul_(beta1).addcmul_(g, oneMinusBeta1, value: one);
         v.mul_(beta2).addcmul_(g.mul(oneMinusBeta2), g, value: one);
         StepCount = t;
-        var size = runs.Of(runs.Runs.Select((s, r) => -lr[r] * s.WarmupScale(t) * Math.Sqrt(1 - Math.Pow(s.Beta2, t)) / (1 - Math.Pow(s.Beta1, t))));
+        var size = runs.Of(runs.Runs.Select((s, r) => -(lr[r] * (Math.Sqrt(1 - Math.Pow(s.Beta2, t)) / (1 - Math.Pow(s.Beta1, t)))) * s.WarmupScale(t)));
         var delta = m.div(v.sqrt().add_(eps, alpha: one)).mul_(size);
-        return decays ? delta.addcmul_(param, runs.Masked(runs.Of(lr.Select((l, r) => -l * runs.Runs[r].WeightDecay))), value: one) : delta;
+        if (!decays) return delta;
+        // decay after the step, as the authors do: theta' = stepped - lr wd stepped, returned as theta' - theta, which
+        // the caller's theta + (theta' - theta) gives back exactly wherever theta' and theta are within a factor of 2
+        var stepped = param.add(delta);
+        return stepped.add_(stepped.mul(runs.Masked(runs.Of(lr.Select((l, r) => -l * runs.Runs[r].WeightDecay))))).sub_(param);
     }
 
     internal override IReadOnlyList<Tensor?> Reported => [clipped, reset];
