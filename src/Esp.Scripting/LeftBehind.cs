@@ -9,16 +9,18 @@ namespace Esp.Scripting;
 /// </summary>
 static class LeftBehind
 {
-    /// <summary>Clears what dead runs left in <paramref name="parent"/>; one line for each thing done.</summary>
-    public static IReadOnlyList<string> Clear(string parent)
+    /// <summary>Clears what dead runs left in <paramref name="parent"/>; one line for each thing done. <paramref name="own"/>
+    /// is the folder this process has just locked: what was left under its name is a dead run's too.</summary>
+    public static IReadOnlyList<string> Clear(string parent, string own)
     {
+        bool Dead(string owner) => owner == own || !Held(parent, owner);
         var done = new List<string>();
         foreach (var dir in Directory.EnumerateDirectories(parent))
         {
             var name = Path.GetFileName(dir);
             int tmp = name.LastIndexOf(".tmp-", StringComparison.Ordinal), old = name.LastIndexOf(".old-", StringComparison.Ordinal);
             var owner = tmp > 0 ? name[..tmp] : old > 0 ? name[..old] : null;
-            if (owner is null || Held(parent, owner)) continue;
+            if (owner is null || !Dead(owner)) continue;
             var results = Path.Combine(parent, owner);
             if (old > 0 && !Directory.Exists(results))
             {
@@ -34,7 +36,7 @@ static class LeftBehind
         foreach (var lockFile in Directory.EnumerateFiles(parent, ".*.esp-lock"))
         {
             var owner = Path.GetFileName(lockFile)[1..^".esp-lock".Length];
-            if (Held(parent, owner)) continue;
+            if (owner == own || Held(parent, owner)) continue; // our own lock is live
             File.Delete(lockFile);
             done.Add($"removed the lock {lockFile}, left by an esp-script that no longer runs");
         }

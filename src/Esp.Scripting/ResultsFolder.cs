@@ -56,7 +56,7 @@ public sealed class ResultsFolder : IDisposable
             return (null, $"--out {folder}: another esp-script is writing {full} now ({e.Message.TrimEnd('.')}): " +
                 "wait for it to finish, or give this run another --out");
         }
-        return (new ResultsFolder(full, stream, created, LeftBehind.Clear(parent)), null);
+        return (new ResultsFolder(full, stream, created, LeftBehind.Clear(parent, System.IO.Path.GetFileName(full))), null);
     }
 
     /// <summary>Why a run could not write <paramref name="full"/>'s staging folder beside it, or swap the folder itself

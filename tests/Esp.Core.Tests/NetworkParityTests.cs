@@ -16,7 +16,10 @@ namespace Esp.Core.Tests;
 /// theta + (-lr g) against torch's fused p + alpha buf, flips a ReLU and this aggressive run amplifies it), while
 /// in float64 it agrees to 8e-16 over all 200 steps; AdamW drifts from the first steps (1.5e-5 by step 90, 1.6e-2 by
 /// 193) because torch scales the parameter by (1 - lr wd) rounded to float32 (0.9999 -> 0.99989998) while Esp adds
-/// -lr wd theta: the same rule, rounded differently (see OptimizerParityTests).
+/// -lr wd theta: the same rule, rounded differently (see OptimizerParityTests). RMSProp agreed to 1e-5 in float32 when
+/// both sides computed on 2 libtorch threads, but on one thread (the engine's default, and the reference's here) it
+/// separates by 2.2e-2 at step 181: the same kind of amplified one-ulp difference, so it too is compared in float64.
+/// Both sides compute on the engine's intra-op thread count, since float32 sums split by thread.
 /// </summary>
 public sealed class NetworkParityTests(ITestOutputHelper output)
 {
@@ -37,13 +40,13 @@ public sealed class NetworkParityTests(ITestOutputHelper output)
     [Theory]
     [InlineData("adam")]
     [InlineData("adam beta2 0.8, sequential")]
-    [InlineData("rmsprop")]
     [InlineData("sgd")]
     public void Esp_matches_torch_optim_on_a_real_mlp_over_200_steps_in_float32(string name) => Check(name, Precision.Float32, 1e-5);
 
     [Theory]
     [InlineData("adam")]
     [InlineData("adamw weight decay 0.1")]
+    [InlineData("rmsprop")]
     [InlineData("sgd momentum 0.9")]
     public void Esp_matches_torch_optim_on_a_real_mlp_over_200_steps_in_float64(string name) => Check(name, Precision.Float64, 1e-10);
 

@@ -31,8 +31,8 @@ public sealed record Experiment(
         var problemErrors = Problem.Errors().ToList();
         foreach (var e in problemErrors.Concat(Optimizer.Errors()).Concat(LrSchedule.Errors())) yield return e;
         if (Epochs < 1) yield return $"Experiment.Epochs must be >= 1, got {Epochs}: use e.g. 10";
-        bool noExamples = problemErrors.Count > 0 && Problem.Examples < 1; // an invalid problem's own errors say why it has none
-        if (!noExamples && (BatchSize < 1 || BatchSize > Problem.Examples))
+        // an invalid problem's N is not the one it will have once fixed: its own errors come first, alone
+        if (problemErrors.Count == 0 && (BatchSize < 1 || BatchSize > Problem.Examples))
             yield return $"Experiment.BatchSize must be in [1, N = {Problem.Examples}], got {BatchSize}: use e.g. {Math.Max(1, Problem.Examples / 100)}";
         if (Seed < 0) yield return $"Experiment.Seed must be >= 0, got {Seed}: use any non-negative integer";
         foreach (var e in DeviceErrors(Device)) yield return e;

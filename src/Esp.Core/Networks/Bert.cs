@@ -71,16 +71,17 @@ public sealed record Bert(int Vocab, int Hidden, int Ffn, int Heads, int Blocks,
         Tensor validLengths, Tensor positions, Dropout? dropout)
     {
         long batch = tokens.shape[0], length = tokens.shape[1];
+        using var k = new Scalars(); // Tensor.add(Tensor)'s own alpha is a temporary the GC may free mid-call
         var x = weight("token_embedding").index_select(0, tokens.flatten()).view(batch, length, Hidden)
-            .add(weight("segment_embedding").index_select(0, segments.flatten()).view(batch, length, Hidden))
-            .add(weight("position_embedding").narrow(0, 0, length));
+            .add(weight("segment_embedding").index_select(0, segments.flatten()).view(batch, length, Hidden), k[1])
+            .add(weight("position_embedding").narrow(0, 0, length), k[1]);
         // keys at or past a pair's length are padding: their scores get -1e6, as the paper's masked softmax
         var padding = arange(length, device: tokens.device).unsqueeze(0).ge(validLengths.unsqueeze(1)).view(batch, 1, 1, length);
         for (int b = 0; b < Blocks; b++)
         {
-            x = Norm(weight, $"block{b}.norm1", x.add(Drop(Attention(weight, $"block{b}.attention", x, padding, dropout), dropout)));
+            x = Norm(weight, $"block{b}.norm1", x.add(Drop(Attention(weight, $"block{b}.attention", x, padding, dropout), dropout), k[1]));
             var ffn = Model.Linear(weight, $"block{b}.ffn2", nn.functional.relu(Model.Linear(weight, $"block{b}.ffn1", x)));
-            x = Norm(weight, $"block{b}.norm2", x.add(Drop(ffn, dropout)));
+            x = Norm(weight, $"block{b}.norm2", x.add(Drop(ffn, dropout), k[1]));
         }
         var predicted = x.gather(1, positions.unsqueeze(2).expand(-1, -1, Hidden));
         var maskedLm = Model.Linear(weight, "mlm.output", Norm(weight, "mlm.norm", nn.functional.relu(Model.Linear(weight, "mlm.hidden", predicted))));
@@ -94,7 +95,8 @@ public sealed record Bert(int Vocab, int Hidden, int Ffn, int Heads, int Blocks,
     {
         long batch = x.shape[0], length = x.shape[1], width = Hidden / Heads;
         Tensor Split(string w) => Model.Linear(weight, $"{name}.{w}", x).view(batch, length, Heads, width).transpose(1, 2); // [B, heads, L, width]
-        var scores = Split("query").matmul(Split("key").transpose(2, 3)).div_(Math.Sqrt(width)).masked_fill_(padding, -1e6);
+        using var k = new Scalars();
+        var scores = Split("query").matmul(Split("key").transpose(2, 3)).div_(k[Math.Sqrt(width)]).masked_fill_(padding, k[-1e6]);
         var attention = Drop(scores.softmax(-1), dropout);
         var mixed = attention.matmul(Split("value")).transpose(1, 2).reshape(batch, length, Hidden);
         return Model.Linear(weight, $"{name}.output", mixed);

@@ -113,8 +113,8 @@ sealed class SpamState : OptimizerState
         if (!decays) return delta;
         // decay after the step, as the authors do: theta' = stepped - lr wd stepped, returned as theta' - theta, which
         // the caller's theta + (theta' - theta) gives back exactly wherever theta' and theta are within a factor of 2
-        var stepped = param.add(delta);
-        return stepped.add_(stepped.mul(runs.Masked(runs.Of(lr.Select((l, r) => -l * runs.Runs[r].WeightDecay))))).sub_(param);
+        var stepped = param.add(delta, one);
+        return stepped.add_(stepped.mul(runs.Masked(runs.Of(lr.Select((l, r) => -l * runs.Runs[r].WeightDecay)))), one).sub_(param);
     }
 
     internal override IReadOnlyList<Tensor?> Reported => [clipped, reset];

@@ -73,9 +73,10 @@ sealed class BertTensors : ModelTensors, ITensorProblem
     {
         var (wordLogits, pairLogits) = problem.Model.Forward(weight, batch.Tokens, batch.Segments, batch.ValidLengths, batch.Positions,
             training ? Dropout : null);
-        var maskedLm = WordLosses(wordLogits, batch).sum().div(batch.Weights.sum().add(1e-8));
+        using var k = new Scalars(); // held to the end of the ops: an implicit Scalar may be freed by the GC mid-call
+        var maskedLm = WordLosses(wordLogits, batch).sum().div(batch.Weights.sum().add(k[1e-8]));
         var nextSentence = nn.functional.cross_entropy(pairLogits, batch.IsNext);
-        return (maskedLm.add(nextSentence), maskedLm, nextSentence);
+        return (maskedLm.add(nextSentence, k[1]), maskedLm, nextSentence);
     }
 
     /// <summary>Pairs as device tensors: tokens, segments [P, L], lengths [P], slots' positions, labels, weights [P, S], IsNext [P].</summary>
