@@ -21,6 +21,7 @@ namespace Esp.Core.Tests;
 /// separates by 2.2e-2 at step 181: the same kind of amplified one-ulp difference, so it too is compared in float64.
 /// Both sides compute on the engine's intra-op thread count, since float32 sums split by thread.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class NetworkParityTests(ITestOutputHelper output)
 {
     const int Steps = 200, BatchSize = 64, Seed = 7;

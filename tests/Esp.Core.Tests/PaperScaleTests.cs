@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 /// memory is the whole process's, so these run alone, not beside other test classes.
 /// </summary>
 [Collection(RunsAlone.Name)]
+[Trait("Category", "Slow")]
 public class PaperScaleTests(ITestOutputHelper output)
 {
     [Fact]

@@ -168,6 +168,7 @@ public sealed class ExperimentScriptsTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Fmnist_esp_trains_the_mlp_and_reports_esp_metrics_and_validation_per_run()
     {
         var folder = RunQuick("fmnist_esp", "steps.csv", "runs.csv", "epochs.csv");
@@ -184,6 +185,7 @@ public sealed class ExperimentScriptsTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Fig2_trains_bert_on_fortunes_and_reports_the_masked_lm_and_next_sentence_esp_per_run()
     {
         var folder = RunQuick("fig2", "steps.csv", "runs.csv", "esp.csv");
@@ -209,6 +211,7 @@ public sealed class ExperimentScriptsTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Bert_ablations_runs_every_group_once_sharing_the_base_run_and_the_larger_model_learns_faster()
     {
         var folder = RunQuick("bert_ablations", "runs.csv", "esp_size.csv", "esp_plot_every.csv", "esp_batch.csv", "esp_weight_decay.csv",
@@ -222,6 +225,7 @@ public sealed class ExperimentScriptsTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Adam_spikes_counts_spikes_per_optimizer_and_adam_reaches_the_lower_loss()
     {
         var folder = RunQuick("adam_spikes", "steps.csv", "runs.csv");
@@ -252,6 +256,7 @@ public sealed class ExperimentScriptsTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Spikes_mlp_adams_spikes_fall_mostly_on_the_partial_last_batch_and_drop_last_removes_them()
     {
         var folder = RunQuick("spikes_mlp", "steps.csv", "runs.csv", "spikes.csv");

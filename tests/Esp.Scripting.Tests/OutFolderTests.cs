@@ -251,6 +251,7 @@ public sealed class OutFolderTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void An_interrupted_script_continues_with_resume_and_gives_the_numbers_of_an_uninterrupted_run()
     {
         var root = scratch.Folder;

@@ -74,6 +74,7 @@ public sealed class ProgressTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void The_time_left_is_within_2x_of_the_truth_once_a_tenth_of_a_mixed_grid_is_done()
     {
         var grid = new List<Experiment>();

@@ -6,6 +6,7 @@
 /// are refused.
 /// </summary>
 [Collection("esp-script")]
+[Trait("Category", "Slow")]
 public sealed class RunDeterminismTests : IDisposable
 {
     readonly Scratch scratch = new();

@@ -178,6 +178,7 @@ public sealed class ShardMergeTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void A_sweep_submitted_to_a_real_Slurm_cluster_as_a_job_array_of_three_tasks_merges_to_the_single_machine_run()
     {
         var script = scratch.Write("sweep.csx", Sweep);
