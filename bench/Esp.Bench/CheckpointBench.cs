@@ -28,14 +28,14 @@ static class CheckpointBench
                 every1.Add(Time(1));
                 every5.Add(Time(5));
             }
-            var size = new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length);
+            var (files, size) = (Directory.GetFiles(folder).Length, new DirectoryInfo(folder).EnumerateFiles().Sum(f => f.Length));
             var x = grid[0];
             var (theta, m, v, log) = (new double[10_000], new double[10_000], new double[10_000], new RunLog(x));
             var one = new FusedCheckpoint(folder, x);
             int epoch = 100; // a new file each time, as in a run (replacing a file costs ext4 a write-back)
             double save = Timing.MedianSeconds(50, () => one.Save(new FusedCheckpoint.State(epoch++, 2_000), theta, [m, v], log));
             Console.WriteLine($"checkpoint bench: {Environment.ProcessorCount} cores, 4 runs x 4 000 steps, median of {repetitions}; " +
-                              $"every 5 epochs leaves {Directory.GetFiles(folder).Length} files, {size / 1e6:F1} MB; one save (2 000 steps logged) {save * 1e3:F2} ms");
+                              $"every 5 epochs leaves {files} files, {size / 1e6:F1} MB; one save (2 000 steps logged) {save * 1e3:F2} ms");
             Console.WriteLine($"  no checkpoints {Timing.Median(none):F3} s, every 5 epochs {Timing.Median(every5):F3} s (ratio {Timing.Median(every5) / Timing.Median(none):F2})");
             Console.WriteLine($"checkpoint: every epoch {Timing.Median(every1):F3} s, none {Timing.Median(none):F3} s, ratio {Timing.Median(every1) / Timing.Median(none):F2} (target <= 1.2)");
         }
