@@ -145,6 +145,14 @@ public sealed class ShardMergeTests : IDisposable
         Refused("shard folder 4-of-3 holds shard 0-of-3", "shard 0-of-3 is there 2 times (0-of-3, 4-of-3)");
         Directory.Delete(Path.Combine(shards, "4-of-3"), recursive: true);
 
+        var records = Path.Combine(shards, "1-of-3", ShardMerge.RecordsFile);
+        var good = File.ReadAllBytes(records);
+        File.WriteAllBytes(records, good.Select((b, i) => i == good.Length / 2 ? (byte)(b ^ 0x01) : b).ToArray()); // one flipped bit
+        Refused($"shard 1-of-3: record file {records} is corrupt: its SHA-256 does not match its content: run its shard again");
+        File.WriteAllBytes(records, good[..(good.Length / 3)]);
+        Refused($"shard 1-of-3: record file {records} is corrupt");
+        File.WriteAllBytes(records, good);
+
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         Assert.Equal(ScriptRunner.Usage, ScriptRunner.Execute(["merge", folder, "--shard", "0/3"], stdout, stderr));
         Assert.Contains("merge takes a results folder and --cache DIR, got \"--shard\"", stderr.ToString());
