@@ -24,9 +24,9 @@ public sealed class Progress : IDisposable
     readonly Dictionary<int, TimeSpan> seen = []; // when each run last reported
     readonly Dictionary<string, Kind> kinds = [];
     TimeSpan started, lastPrinted;
-    int runs, done;
+    int runs, done, workers = 1;
     long totalSteps, stepsDone, computed;
-    double timedCost;
+    double totalCost;
     bool running;
 
     /// <summary>One kind of run: its cost still to go (cost model units) and, summed over its runs, the worker time they
@@ -50,19 +50,18 @@ public sealed class Progress : IDisposable
 
     public TextWriter Log => writer;
 
-    public void Start(IReadOnlyList<Experiment> grid)
+    /// <summary>Starts the count for <paramref name="grid"/>, whose runs go <paramref name="workers"/> at a time.</summary>
+    public void Start(IReadOnlyList<Experiment> grid, int workers = 1)
     {
         lock (gate)
         {
-            (runs, done, totalSteps, stepsDone, computed, timedCost, running) = (grid.Count, 0, grid.Sum(x => (long)x.TotalSteps), 0, 0, 0, true);
+            this.workers = Math.Max(1, workers);
+            (runs, done, totalSteps, stepsDone, computed, running) = (grid.Count, 0, grid.Sum(x => (long)x.TotalSteps), 0, 0, true);
             reported.Clear();
             seen.Clear();
             kinds.Clear();
-            foreach (var x in grid)
-            {
-                var kind = KindFor(x);
-                kind.CostLeft += Shard.Cost(x);
-            }
+            foreach (var x in grid) KindFor(x).CostLeft += Shard.Cost(x);
+            totalCost = Math.Max(1e-9, grid.Sum(Shard.Cost));
             started = lastPrinted = now();
         }
     }
@@ -110,7 +109,6 @@ public sealed class Progress : IDisposable
         kind.CostLeft -= steps * kind.CostPerStep;
         if (!timed) return;
         computed += steps;
-        timedCost += steps * kind.CostPerStep;
         var t = now();
         if (seen.TryGetValue(run, out var last))
         {
@@ -122,20 +120,27 @@ public sealed class Progress : IDisposable
 
     /// <summary>
     /// The seconds left: each kind's remaining cost at its measured worker time per cost unit (a kind not yet measured
-    /// at that of those that are, or before any is, at the whole grid's rate so far), divided among the runs going now
-    /// (those that reported in the last 2 s): runs share the cores, so their times add up per worker, not in sequence.
-    /// NaN before any step.
+    /// at that of those that are), divided among the workers (or the runs left, if fewer): runs share the cores, so their
+    /// times add up per worker, not in sequence. NaN until some kind is measured.
     /// </summary>
     double SecondsLeft(TimeSpan elapsed)
     {
-        var t = now();
-        int going = Math.Max(1, seen.Values.Count(last => t - last <= Every));
         var measured = kinds.Values.Where(k => !double.IsNaN(k.SecondsPerCost)).ToList();
-        double fallback = measured.Count > 0
-            ? measured.Sum(k => k.Seconds) / measured.Sum(k => k.Measured)
-            : timedCost > 0 ? elapsed.TotalSeconds / timedCost : double.NaN;
-        return kinds.Values.Sum(k => Math.Max(0, k.CostLeft) * (double.IsNaN(k.SecondsPerCost) ? fallback : k.SecondsPerCost)) /
-            (measured.Count > 0 ? going : 1);
+        if (measured.Count == 0) return double.NaN;
+        double fallback = measured.Sum(k => k.Seconds) / measured.Sum(k => k.Measured);
+        int going = Math.Clamp(runs - done, 1, workers);
+        return kinds.Values.Sum(k => Math.Max(0, k.CostLeft) * (double.IsNaN(k.SecondsPerCost) ? fallback : k.SecondsPerCost)) / going;
+    }
+
+    /// <summary>The seconds elapsed, the estimate of those left, as the line would show them now, and the share of the
+    /// grid's work (the cost model's) done.</summary>
+    public (double Elapsed, double Left, double Done) Estimate()
+    {
+        lock (gate)
+        {
+            var elapsed = now() - started;
+            return (elapsed.TotalSeconds, SecondsLeft(elapsed), 1 - kinds.Values.Sum(k => Math.Max(0, k.CostLeft)) / totalCost);
+        }
     }
 
     /// <summary>Prints the line now if 2 s have passed since the last (the timer calls it; so can a test).</summary>

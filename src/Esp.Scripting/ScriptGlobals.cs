@@ -74,7 +74,7 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
     {
         if (slice.Count == 0) return new Results([]); // a shard can get no run of a small grid
         var runs = slice.Select(i => grid[i]).ToList();
-        progress.Start(runs);
+        progress.Start(runs, EngineOptions.CpuWorkers);
         try
         {
             return Engine.Run(runs, progress.Log, progress.RunDone, first, EngineOptions, cancel, progress.Steps,

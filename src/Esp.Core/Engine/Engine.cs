@@ -65,7 +65,7 @@ public static class Engine
             // as many at once as the cores allow (a tensor unit takes IntraOpThreads of them) and the budget holds
             bool tensors = units.Any(u => !u.Fused);
             long largest = units.Max(u => u.Indices.Sum(i => BatchPlan.MemoryPerRun(grid[i], u.Fused ? Backend.Fused : Backend.Tensors)));
-            int cores = tensors ? options.ThreadCount / options.IntraOpThreads : options.ThreadCount;
+            int cores = tensors ? options.CpuWorkers : options.ThreadCount;
             int workers = (int)Math.Clamp(Math.Min(cores, options.Budget / Math.Max(1, largest)), 1, units.Count);
             int before = tensors ? torch.get_num_threads() : 0; // OpenMP's count is per thread: each worker sets its own (fused-only grids never load libtorch)
             try

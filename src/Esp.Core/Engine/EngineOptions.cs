@@ -39,6 +39,10 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
 
     public int ThreadCount => Threads ?? Environment.ProcessorCount;
 
+    /// <summary>How many CPU units of work run at once when tensor runs are among them (each takes IntraOpThreads cores),
+    /// before the memory budget's cap.</summary>
+    public int CpuWorkers => Math.Max(1, ThreadCount / IntraOpThreads);
+
     /// <summary>The backend that runs <paramref name="x"/>.</summary>
     public Backend BackendFor(Experiment x) =>
         Backend != Backend.Auto ? Backend
