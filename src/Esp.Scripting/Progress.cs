@@ -6,7 +6,7 @@ namespace Esp.Scripting;
 /// Progress of a Run call on stderr: runs done, steps done (within epochs too), steps/s, elapsed and time left. On a
 /// terminal a live line, redrawn at most 4 times a second; otherwise (CI logs, pipes) a plain line every 2 s. A timer
 /// prints at least every 2 s even when no step has finished meanwhile, so a slow step is never silence. Time left
-/// comes from measured step times per kind of run (<see cref="KindOf"/>), scaled within a kind by the cost model
+/// comes from measured step times per kind of run (<see cref="Shard.KindOf"/>), scaled within a kind by the cost model
 /// (<see cref="Shard.Cost"/>): a grid of quick quadratic runs and slow networks is not timed at one average rate.
 /// Steps a resumed run had taken before its checkpoint, and those a diverged run never takes, count as done but are
 /// not timed, so the count ends at the total.
@@ -26,7 +26,6 @@ public sealed class Progress : IDisposable
     TimeSpan started, lastPrinted;
     int runs, done, workers = 1;
     long totalSteps, stepsDone, computed;
-    double totalCost;
     bool running;
 
     /// <summary>One kind of run: its cost still to go (cost model units) and, summed over its runs, the worker time they
@@ -61,20 +60,14 @@ public sealed class Progress : IDisposable
             seen.Clear();
             kinds.Clear();
             foreach (var x in grid) KindFor(x).CostLeft += Shard.Cost(x);
-            totalCost = Math.Max(1e-9, grid.Sum(Shard.Cost));
             started = lastPrinted = now();
         }
     }
 
-    /// <summary>What runs of one kind share: their problem's type, the cost model's cost of a step and their device (a
-    /// fused quadratic step and a network's differ by orders of magnitude in time per cost unit, and so do an MLP's and a
-    /// LeNet's of one size).</summary>
-    static string KindOf(Experiment x) => $"{x.Problem.GetType().Name} of {Shard.Cost(x) / Math.Max(1, x.TotalSteps):G3} a step on {x.Device}";
-
     Kind KindFor(Experiment x)
     {
-        var key = KindOf(x);
-        if (!kinds.TryGetValue(key, out var kind)) kinds[key] = kind = new Kind(Shard.Cost(x) / Math.Max(1, x.TotalSteps));
+        var key = Shard.KindOf(x);
+        if (!kinds.TryGetValue(key, out var kind)) kinds[key] = kind = new Kind(Shard.StepCost(x));
         return kind;
     }
 
@@ -123,24 +116,13 @@ public sealed class Progress : IDisposable
     /// at that of those that are), divided among the workers (or the runs left, if fewer): runs share the cores, so their
     /// times add up per worker, not in sequence. NaN until some kind is measured.
     /// </summary>
-    double SecondsLeft(TimeSpan elapsed)
+    double SecondsLeft()
     {
         var measured = kinds.Values.Where(k => !double.IsNaN(k.SecondsPerCost)).ToList();
         if (measured.Count == 0) return double.NaN;
         double fallback = measured.Sum(k => k.Seconds) / measured.Sum(k => k.Measured);
         int going = Math.Clamp(runs - done, 1, workers);
         return kinds.Values.Sum(k => Math.Max(0, k.CostLeft) * (double.IsNaN(k.SecondsPerCost) ? fallback : k.SecondsPerCost)) / going;
-    }
-
-    /// <summary>The seconds elapsed, the estimate of those left, as the line would show them now, and the share of the
-    /// grid's work (the cost model's) done.</summary>
-    public (double Elapsed, double Left, double Done) Estimate()
-    {
-        lock (gate)
-        {
-            var elapsed = now() - started;
-            return (elapsed.TotalSeconds, SecondsLeft(elapsed), 1 - kinds.Values.Sum(k => Math.Max(0, k.CostLeft)) / totalCost);
-        }
     }
 
     /// <summary>Prints the line now if 2 s have passed since the last (the timer calls it; so can a test).</summary>
@@ -157,7 +139,7 @@ public sealed class Progress : IDisposable
         lastPrinted = t;
         var elapsed = t - started;
         double rate = computed / Math.Max(elapsed.TotalSeconds, 1e-9);
-        double left = SecondsLeft(elapsed);
+        double left = SecondsLeft();
         Show($"runs {done}/{runs}  steps {stepsDone}/{totalSteps}  {rate:F0} steps/s  elapsed {elapsed.TotalSeconds:F1} s  " +
              $"left {(double.IsNaN(left) ? "?" : $"{left:F1} s")}");
     }

@@ -58,7 +58,7 @@ public static class Engine
         void RunOnCores(IReadOnlyList<RunBatch> cpu)
         {
             var units = cpu.SelectMany(b => b.Backend == Backend.Fused ? b.Indices.Select(i => (Fused: true, Indices: (IReadOnlyList<int>)[i])) : [(false, b.Indices)])
-                .GroupBy(u => KindOf(grid[u.Indices[0]]))
+                .GroupBy(u => Shard.KindOf(grid[u.Indices[0]]))
                 .SelectMany(kind => kind.OrderByDescending(u => u.Indices.Sum(i => Shard.Cost(grid[i]))).Select((u, rank) => (u, rank)))
                 .OrderBy(e => e.rank).Select(e => e.u).ToList(); // the costliest of each kind first, kinds in turn
             if (units.Count == 0) return;
@@ -87,9 +87,6 @@ public static class Engine
             finally { if (tensors) torch.set_num_threads(before); }
         }
     }
-
-    /// <summary>Units of one kind cost alike per step: the problem's type and size.</summary>
-    static string KindOf(Experiment x) => $"{x.Problem.GetType().Name} {x.Problem.Parameters}";
 
     public static Results Run(params Experiment[] experiments) => Run((IEnumerable<Experiment>)experiments);
 }

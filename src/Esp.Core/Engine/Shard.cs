@@ -20,7 +20,15 @@ public sealed record Shard(int Index, int Count)
     public string Name => $"{Index}-of-{Count}";
 
     /// <summary>The expected cost of a run: its steps times the cost of a step.</summary>
-    public static double Cost(Experiment x) => (double)x.TotalSteps * x.Problem.StepCost(x.BatchSize);
+    public static double Cost(Experiment x) => x.TotalSteps * StepCost(x);
+
+    /// <summary>The cost model's cost of one of the run's steps.</summary>
+    public static double StepCost(Experiment x) => x.Problem.StepCost(x.BatchSize);
+
+    /// <summary>What runs of one kind share, so that they take about the same time per unit of cost: their problem's type,
+    /// the cost of a step and the device (a fused quadratic step and a network's differ by orders of magnitude in time
+    /// per cost unit, and so do an MLP's and a LeNet's of one size).</summary>
+    public static string KindOf(Experiment x) => $"{x.Problem.GetType().Name} of {StepCost(x):G3} a step on {x.Device}";
 
     /// <summary>The positions in <paramref name="grid"/> of the runs this shard runs, ascending.</summary>
     public IReadOnlyList<int> Slice(IReadOnlyList<Experiment> grid)
