@@ -76,7 +76,7 @@ public class EngineBatchingTests
         e = Assert.Throws<InvalidExperimentException>(() =>
             Engine.Run([grid[0], huge], options: new EngineOptions(MemoryBudgetBytes: 1L << 30)));
         Assert.Contains("experiment 1 needs about", e.Message);
-        Assert.Contains("for one run (N = 100000000, D = 100000000, float64), over the memory budget of 1.0 GiB", e.Message);
+        Assert.Contains("for one run (N = 100000000, D = 100000000, batch 20, float64), over the memory budget of 1.0 GiB", e.Message);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ static class BatchPlan
         {
             var backend = options.BackendFor(group.First().x);
             var (bytes, largest) = group.Select(e => (Bytes: MemoryPerRun(e.x, backend), Index: e.i)).MaxBy(e => e.Bytes);
-            int fits = RunsThatFit(bytes, largest, grid[largest], options.Budget);
+            int fits = RunsThatFit(bytes, largest, grid[largest], backend, options);
             // A tensor batch holds all of its runs at once, so the budget bounds its size; a fused batch holds one
             // run per thread in flight, so the budget bounds its threads.
             int size = backend == Backend.Tensors ? TensorBatchSize(fits, bytes, largest, options) : options.RunsPerBatch ?? int.MaxValue;
@@ -49,14 +49,31 @@ static class BatchPlan
         return n * (3 * size + 4 + 8) + 6 * d * size + recorded;
     }
 
-    static int RunsThatFit(long bytesPerRun, int index, Experiment x, long budget)
+    static int RunsThatFit(long bytesPerRun, int index, Experiment x, Backend backend, EngineOptions options)
     {
+        long budget = options.Budget;
         if (bytesPerRun > budget)
             throw new InvalidExperimentException([
                 $"experiment {index} needs about {Show(bytesPerRun)} for one run (N = {x.Problem.Examples}, D = {x.Problem.Parameters}, " +
-                $"{x.Problem.ElementPrecision.ToString().ToLowerInvariant()}), over the memory budget of {Show(budget)}: " +
-                "raise EngineOptions.MemoryBudgetBytes or shrink the problem"]);
+                $"batch {x.BatchSize}, {x.Problem.ElementPrecision.ToString().ToLowerInvariant()}), over the memory budget of {BudgetText(options)}: " +
+                (LargestBatchThatFits(x, backend, budget) is int batch and > 0
+                    ? $"use BatchSize <= {batch}, raise EngineOptions.MemoryBudgetBytes, or shrink the problem"
+                    : "shrink the problem (no batch size fits), or raise EngineOptions.MemoryBudgetBytes")]);
         return (int)Math.Min(int.MaxValue, budget / bytesPerRun);
+    }
+
+    /// <summary>The largest batch size below <paramref name="x"/>'s at which one run fits <paramref name="budget"/>, 0 if none
+    /// does (a step's activations grow with the batch; the data and theta do not).</summary>
+    static int LargestBatchThatFits(Experiment x, Backend backend, long budget)
+    {
+        int fits = 0, over = x.BatchSize;
+        while (over - fits > 1)
+        {
+            int mid = fits + (over - fits) / 2;
+            if (MemoryPerRun(x with { BatchSize = mid }, backend) <= budget) fits = mid;
+            else over = mid;
+        }
+        return fits;
     }
 
     static int TensorBatchSize(int fits, long bytesPerRun, int index, EngineOptions options)
@@ -65,7 +82,7 @@ static class BatchPlan
         if (asked > fits)
             throw new InvalidExperimentException([
                 $"EngineOptions.RunsPerBatch = {asked} needs about {Show(asked * bytesPerRun)} ({Show(bytesPerRun)} per run like experiment {index}), " +
-                $"over the memory budget of {Show(options.Budget)}: use RunsPerBatch <= {fits}, leave it null to size batches from the budget, " +
+                $"over the memory budget of {BudgetText(options)}: use RunsPerBatch <= {fits}, leave it null to size batches from the budget, " +
                 "or raise EngineOptions.MemoryBudgetBytes"]);
         return asked;
     }
@@ -103,6 +120,9 @@ static class BatchPlan
         else if (!FusedRun.Supports(x))
             yield return $"experiment {index}: EngineOptions.Backend = Fused has no fused update for {x.Optimizer.GetType().Name}: use Backend.Auto or Tensors";
     }
+
+    static string BudgetText(EngineOptions options) => Show(options.Budget) +
+        (options.MemoryBudgetBytes is null ? $" (a quarter of the {Show(AvailableMemory.Bytes())} this process may use)" : "");
 
     static string Show(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F1} GiB" : $"{bytes / (double)(1L << 20):F1} MiB";
 }

@@ -88,5 +88,11 @@ public static class Engine
         }
     }
 
+    /// <summary>About how many bytes one run of <paramref name="x"/> holds at its peak on the path <paramref name="options"/>
+    /// give it: its data, parameters and optimizer state, a step's activations or an evaluation chunk's, and its recorded
+    /// columns. The memory budget is checked against it before any compute.</summary>
+    public static long MemoryPerRun(Experiment x, EngineOptions? options = null) =>
+        BatchPlan.MemoryPerRun(x, (options ?? EngineOptions.Default).BackendFor(x));
+
     public static Results Run(params Experiment[] experiments) => Run((IEnumerable<Experiment>)experiments);
 }

@@ -14,8 +14,8 @@ public enum Backend
 /// <summary>
 /// How the engine schedules a grid. RunsPerBatch caps how many runs share one batch (null: on the tensor path
 /// as many as the memory budget allows, on the CPU the whole grid); MemoryBudgetBytes bounds the memory runs
-/// hold at once (null: a quarter of the memory available to this process; it is not read off a GPU, so set it
-/// for large grids on one): it sizes tensor batches and caps how many fused runs are in flight; Threads is the
+/// hold at once (null: a quarter of the memory this process may use, the machine's or its cgroup's limit, see
+/// <see cref="AvailableMemory"/>; it is not read off a GPU, so set it for large grids on one): it sizes tensor batches and caps how many fused runs are in flight; Threads is the
 /// number of CPU cores the engine uses (null: all).
 /// IntraOpThreads is the number of libtorch threads each run on the CPU tensor path (networks, BERT) computes with;
 /// the engine runs Threads / IntraOpThreads such runs side by side. It is a numerical setting, not only a speed one:
@@ -35,7 +35,7 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
 {
     public static readonly EngineOptions Default = new();
 
-    public long Budget => MemoryBudgetBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
+    public long Budget => MemoryBudgetBytes ?? AvailableMemory.Bytes() / 4;
 
     public int ThreadCount => Threads ?? Environment.ProcessorCount;
 

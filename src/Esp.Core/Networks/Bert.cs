@@ -44,6 +44,23 @@ public sealed record Bert(int Vocab, int Hidden, int Ffn, int Heads, int Blocks,
     /// <summary>Refuses a model with more parameters than one run can hold (only a well-formed one has a count).</summary>
     internal IEnumerable<string> CountErrors() => Errors().Any() ? [] : Layout.CountErrors(Label);
 
+    /// <summary>
+    /// What one pair's forward pass leaves in memory at MaxLength tokens (<paramref name="training"/>: with dropout's
+    /// masks), for the memory estimate: the embeddings' gathers and sums; per block the query, key and value, the
+    /// attention scores and their softmax, the mixed values and their contiguous copy, the output projection, the
+    /// residual sums and norms, the FFN's two layers and ReLU; the masked-LM head on its <paramref name="slots"/>
+    /// predicted positions with its logits and log-probabilities, and the pooler.
+    /// </summary>
+    internal ActivationCount Activations(bool training, int slots)
+    {
+        long l = MaxLength, h = Hidden, maps = Heads * l * l;
+        bool drop = training && Dropout > 0;
+        IEnumerable<long> Block() => [l * h, l * h, l * h, maps, maps, .. Enumerable.Repeat(l * h, 5), l * Ffn, l * Ffn, l * h, l * h, l * h,
+            .. drop ? [maps, maps, l * h, l * h, l * h, l * h] : Array.Empty<long>()];
+        return ActivationCount.Of(2 * l, [.. Enumerable.Repeat(l * h, 4), .. Enumerable.Range(0, Blocks).SelectMany(_ => Block()),
+            .. Enumerable.Repeat((long)slots * h, 4), (long)slots * Vocab, (long)slots * Vocab, h, h]);
+    }
+
     public ParamLayout Layout => ParamLayout.Of(
         new (string, long[], ParamInit, long, bool)[]
         {

@@ -26,6 +26,16 @@ public sealed record LeNet(int Classes = 10, Activation Activation = Activation.
         if (!Enum.IsDefined(Activation)) yield return $"LeNet.Activation must be Relu, Tanh or Gelu, got {(int)Activation}";
     }
 
+    /// <summary>Each convolution's output and activation, each max-pool's output and its int64 indices (two float32
+    /// numbers each), each hidden layer's output and activation (and with dropout the mask and the product), the
+    /// logits and the loss's log-probabilities.</summary>
+    internal override ActivationCount Activations(bool training)
+    {
+        int perHidden = training && Dropout > 0 ? 4 : 2;
+        return ActivationCount.Of(Inputs, [6 * 28 * 28, 6 * 28 * 28, 6 * 14 * 14, 2 * 6 * 14 * 14, 16 * 10 * 10, 16 * 10 * 10, 16 * 5 * 5, 2 * 16 * 5 * 5,
+            .. Enumerable.Repeat(120L, perHidden), .. Enumerable.Repeat(84L, perHidden), Classes, Classes]);
+    }
+
     internal override Tensor Forward(Func<string, Tensor> weight, Tensor x, Dropout? dropout)
     {
         Tensor Conv(string name, Tensor input, long padding) => nn.functional.conv2d(input,

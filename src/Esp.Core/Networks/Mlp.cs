@@ -30,6 +30,11 @@ public sealed record Mlp(int Inputs, ValueList<int> Hidden, int Outputs, Activat
         if (!Enum.IsDefined(Activation)) yield return $"Mlp.Activation must be Relu, Tanh or Gelu, got {(int)Activation}";
     }
 
+    /// <summary>Per hidden layer its linear output and activation (and with dropout the mask and the product); then
+    /// the logits and the loss's log-probabilities.</summary>
+    internal override ActivationCount Activations(bool training) => ActivationCount.Of(Inputs,
+        Hidden.SelectMany(h => Enumerable.Repeat((long)h, training && Dropout > 0 ? 4 : 2)).Concat([Outputs, Outputs]));
+
     internal override Tensor Forward(Func<string, Tensor> weight, Tensor x, Dropout? dropout)
     {
         int last = Widths.Count - 2;

@@ -22,6 +22,10 @@ public abstract record Model
 
     public abstract IEnumerable<string> Errors();
 
+    /// <summary>What one example's forward pass leaves in memory (<paramref name="training"/>: with dropout's masks),
+    /// the loss's log-probabilities included, for the memory estimate.</summary>
+    internal abstract ActivationCount Activations(bool training);
+
     /// <summary>Refuses a model with more parameters than one run can hold (checked before anything reads the layout's
     /// 32-bit length); a malformed model has no meaningful count.</summary>
     internal IEnumerable<string> CountErrors() => Errors().Any() ? [] : Layout.CountErrors(Label);

@@ -37,14 +37,19 @@ public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPa
 
     internal override object? BatchKey => null; // a network run is a batch of its own
 
-    /// <summary>theta with its moments, gradient and temporaries (8 D), and a batch's activations: per block about
-    /// 8 H + 2 Ffn numbers a token and 3 attention maps, and the masked-LM logits, each kept for the backward pass.</summary>
+    /// <summary>theta with its moments, gradient and temporaries (8 D), the pairs (host and device: tokens, segments,
+    /// and per slot position, label and weight), a training step's activations and a validation chunk's
+    /// (<see cref="Bert.Activations"/>): validation runs within a step, while the step's own are still held.</summary>
     internal override long TensorBytesPerRun(Experiment x)
     {
-        long size = Precision == Precision.Float64 ? 8 : 4, b = x.BatchSize, l = Model.MaxLength;
-        long perBlock = b * l * (8L * Model.Hidden + 2L * Model.Ffn + 3L * Model.Heads * l);
-        long heads = 3L * b * PretrainingPairs.SlotsFor(Model.MaxLength) * Model.Vocab;
-        return size * (8L * Parameters + Model.Blocks * perBlock + heads);
+        long size = Precision == Precision.Float64 ? 8 : 4;
+        int slots = PretrainingPairs.SlotsFor(Model.MaxLength);
+        long pairs = HasData ? (long)Data.Train.Count + Data.Validation.Count : 0;
+        long data = 2 * pairs * (16L * Model.MaxLength + 20L * slots + 24);
+        var evaluation = Model.Activations(training: false, slots);
+        long chunk = Math.Min(evaluation.EvaluationChunk(BertTensors.MostPerEvaluation), ValidationPairs);
+        return 8L * Parameters * size + data + Model.Activations(training: true, slots).TrainingBytes(x.BatchSize, size) +
+            evaluation.EvaluationBytes(chunk, size);
     }
 
     internal override ITensorProblem Tensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type) =>

@@ -33,12 +33,20 @@ public sealed record Network(Model Model, Dataset Data, Precision Precision = Pr
 
     internal override object? BatchKey => null; // a network run is a batch of its own
 
-    /// <summary>The training and validation data (float32 or float64), theta with its moments, gradient and the
-    /// step's temporaries (about 8 D), and the widest activations of a batch are small beside them.</summary>
+    /// <summary>
+    /// The data (per example the file's bytes, the host's floats and the device's copy, and the labels), theta with its
+    /// moments, gradient and the step's temporaries (about 8 D), and the larger of a training step's activations and an
+    /// evaluation chunk's (validation, or the full loss; both run at epoch ends, outside the steps): <see cref="Model.Activations"/>.
+    /// </summary>
     internal override long TensorBytesPerRun(Experiment x)
     {
-        long size = Precision == Precision.Float64 ? 8 : 4;
-        return ((long)Data.TrainExamples + Data.ValidationExamples) * (Data.Features * size + 8) + 8L * Parameters * size;
+        long size = Precision == Precision.Float64 ? 8 : 4, examples = (long)Data.TrainExamples + Data.ValidationExamples;
+        long data = examples * (Data.Features * (1 + 4 + size) + 17), state = 8L * Parameters * size;
+        long evaluated = Math.Max(Data.ValidationExamples, x.Recorded.EpochEndFullLoss ? Data.TrainExamples : 0); // at epoch ends, after the steps
+        var evaluation = Model.Activations(training: false);
+        long chunk = Math.Min(evaluation.EvaluationChunk(NetworkTensors.MostPerEvaluation), evaluated);
+        return data + state + Math.Max(Model.Activations(training: true).TrainingBytes(x.BatchSize, size),
+            evaluation.EvaluationBytes(chunk, size));
     }
 
     internal override ITensorProblem Tensors(IReadOnlyList<Experiment> runs, Device device, ScalarType type) =>

@@ -9,7 +9,7 @@ namespace Esp;
 /// </summary>
 sealed class BertTensors : ModelTensors, ITensorProblem
 {
-    const int EvaluationChunk = 128; // validation pairs per forward pass
+    internal const int MostPerEvaluation = 128; // validation pairs per forward pass, if the model is narrow enough
 
     readonly BertPretraining problem;
     readonly PairTensors train, validation;
@@ -49,9 +49,11 @@ sealed class BertTensors : ModelTensors, ITensorProblem
         using var noGrad = no_grad();
         double maskedLm = 0, slots = 0, correctWords = 0, nextSentence = 0, correctPairs = 0;
         var weight = Views(theta[0]);
-        for (int start = 0; start < count; start += EvaluationChunk)
+        int chunkSize = problem.Model.Activations(training: false, pairs.Slots).EvaluationChunk(MostPerEvaluation);
+        for (int start = 0; start < count; start += chunkSize)
         {
-            var batch = pairs.Rows(arange(start, Math.Min(start + EvaluationChunk, count), dtype: ScalarType.Int64, device: Device));
+            using var chunk = NewDisposeScope(); // a chunk's activations go before the next chunk's come
+            var batch = pairs.Rows(arange(start, Math.Min(start + chunkSize, count), dtype: ScalarType.Int64, device: Device));
             var (wordLogits, pairLogits) = problem.Model.Forward(weight, batch.Tokens, batch.Segments, batch.ValidLengths, batch.Positions, null);
             double Sum(Tensor t) => t.sum().to_type(ScalarType.Float64).item<double>();
             maskedLm += Sum(WordLosses(wordLogits, batch));
@@ -88,6 +90,7 @@ sealed class BertTensors : ModelTensors, ITensorProblem
             weights = DeviceData.Of(pairs.Weights, pairs.Count, pairs.Slots, device, type);
 
         public int Count => pairs.Count;
+        public int Slots => pairs.Slots;
 
         public PairRows Rows(Tensor indices)
         {

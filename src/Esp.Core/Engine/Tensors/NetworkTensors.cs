@@ -9,7 +9,7 @@ namespace Esp;
 /// </summary>
 sealed class NetworkTensors : ModelTensors
 {
-    const int EvaluationChunk = 8192; // examples per forward pass when measuring the whole dataset
+    internal const int MostPerEvaluation = 8192; // examples per forward pass when measuring a whole dataset, if the model is narrow enough
 
     readonly Network network;
     readonly Tensor trainX, trainY, validationX, validationY;
@@ -40,10 +40,11 @@ sealed class NetworkTensors : ModelTensors
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         double lossSum = 0, correct = 0;
-        long n = y.shape[0];
-        for (long start = 0; start < n; start += EvaluationChunk)
+        long n = y.shape[0], chunkSize = network.Model.Activations(training: false).EvaluationChunk(MostPerEvaluation);
+        for (long start = 0; start < n; start += chunkSize)
         {
-            long size = Math.Min(EvaluationChunk, n - start);
+            using var chunk = NewDisposeScope(); // a chunk's activations go before the next chunk's come
+            long size = Math.Min(chunkSize, n - start);
             var logits = network.Model.Forward(Views(theta[0]), x.narrow(0, start, size), null);
             var labels = y.narrow(0, start, size);
             lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
