@@ -22,6 +22,7 @@ public sealed class Progress : IDisposable
     readonly object gate = new();
     readonly Dictionary<int, long> reported = [];
     readonly Dictionary<int, TimeSpan> seen = []; // when each run last reported
+    readonly Dictionary<int, Experiment> going = []; // runs that have reported and are not done
     readonly Dictionary<string, Kind> kinds = [];
     TimeSpan started, lastPrinted;
     int runs, done, workers = 1;
@@ -33,7 +34,7 @@ public sealed class Progress : IDisposable
     sealed class Kind(double costPerStep)
     {
         public readonly double CostPerStep = costPerStep;
-        public double CostLeft, Measured, Seconds;
+        public double CostTotal, CostLeft, Measured, Seconds;
         public double SecondsPerCost => Measured > 0 && Seconds > 0 ? Seconds / Measured : double.NaN;
     }
 
@@ -58,8 +59,9 @@ public sealed class Progress : IDisposable
             (runs, done, totalSteps, stepsDone, computed, running) = (grid.Count, 0, grid.Sum(x => (long)x.TotalSteps), 0, 0, true);
             reported.Clear();
             seen.Clear();
+            going.Clear();
             kinds.Clear();
-            foreach (var x in grid) KindFor(x).CostLeft += Shard.Cost(x);
+            foreach (var x in grid) KindFor(x).CostTotal = KindFor(x).CostLeft += Shard.Cost(x);
             started = lastPrinted = now();
         }
     }
@@ -76,6 +78,7 @@ public sealed class Progress : IDisposable
         lock (gate)
         {
             done++;
+            going.Remove(record.Run);
             // a run that stopped early (diverged) never takes its last steps: they are done, untimed
             long rest = record.Experiment.TotalSteps - reported.GetValueOrDefault(record.Run);
             if (rest > 0) Add(record.Run, record.Experiment, rest, timed: false);
@@ -109,20 +112,36 @@ public sealed class Progress : IDisposable
             kind.Seconds += (t - last).TotalSeconds;
         }
         seen[run] = t;
+        if (reported[run] < x.TotalSteps) going[run] = x;
     }
 
     /// <summary>
     /// The seconds left: each kind's remaining cost at its measured worker time per cost unit (a kind not yet measured
     /// at that of those that are), divided among the workers (or the runs left, if fewer): runs share the cores, so their
-    /// times add up per worker, not in sequence. NaN until some kind is measured.
+    /// times add up per worker, not in sequence. A run holds one worker, so no less than the longest that one running run
+    /// still needs. NaN until some kind is measured.
     /// </summary>
     double SecondsLeft()
     {
         var measured = kinds.Values.Where(k => !double.IsNaN(k.SecondsPerCost)).ToList();
         if (measured.Count == 0) return double.NaN;
         double fallback = measured.Sum(k => k.Seconds) / measured.Sum(k => k.Measured);
-        int going = Math.Clamp(runs - done, 1, workers);
-        return kinds.Values.Sum(k => Math.Max(0, k.CostLeft) * (double.IsNaN(k.SecondsPerCost) ? fallback : k.SecondsPerCost)) / going;
+        double Rate(Kind k) => double.IsNaN(k.SecondsPerCost) ? fallback : k.SecondsPerCost;
+        int workersBusy = Math.Clamp(runs - done, 1, workers);
+        double shared = kinds.Values.Sum(k => Math.Max(0, k.CostLeft) * Rate(k)) / workersBusy;
+        double longest = going.Select(e => (e.Value.TotalSteps - reported[e.Key]) * Rate(KindFor(e.Value)) * KindFor(e.Value).CostPerStep).DefaultIfEmpty(0).Max();
+        return Math.Max(shared, longest);
+    }
+
+    /// <summary>The seconds elapsed and the estimate of those left, as the line would show them now, and the share of the
+    /// grid's work (the cost model's) done.</summary>
+    internal (double Elapsed, double Left, double Done) Estimate()
+    {
+        lock (gate)
+        {
+            double total = Math.Max(1e-9, kinds.Values.Sum(k => k.CostTotal));
+            return ((now() - started).TotalSeconds, SecondsLeft(), 1 - kinds.Values.Sum(k => Math.Max(0, k.CostLeft)) / total);
+        }
     }
 
     /// <summary>Prints the line now if 2 s have passed since the last (the timer calls it; so can a test).</summary>
