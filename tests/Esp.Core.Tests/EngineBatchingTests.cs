@@ -57,9 +57,11 @@ public class EngineBatchingTests
         var options = new EngineOptions(MemoryBudgetBytes: perRun * 7 / 2, Backend: Backend.Tensors);
 
         Assert.Equal([3, 3, 2], BatchPlan.Make(grid, options).Select(b => b.Indices.Count));
-        // A fused batch holds one run per thread in flight: the budget caps its threads instead.
-        var fused = Assert.Single(BatchPlan.Make(grid, new EngineOptions(MemoryBudgetBytes: BatchPlan.MemoryPerRun(grid[0], Backend.Fused) * 7 / 2, Threads: 8)));
-        Assert.Equal((Backend.Fused, 8, 3), (fused.Backend, fused.Indices.Count, fused.Parallel));
+        // A fused batch holds one run per worker in flight: the budget caps the workers instead.
+        var fusedOptions = new EngineOptions(MemoryBudgetBytes: BatchPlan.MemoryPerRun(grid[0], Backend.Fused) * 7 / 2, Threads: 8);
+        var fused = Assert.Single(BatchPlan.Make(grid, fusedOptions));
+        Assert.Equal((Backend.Fused, 8), (fused.Backend, fused.Indices.Count));
+        Assert.Equal(3, BatchPlan.CpuWorkers(grid.Select(x => (true, (IReadOnlyList<Experiment>)[x])).ToList(), fusedOptions));
     }
 
     [Fact]

@@ -81,10 +81,10 @@ public sealed class ProgressTests
         // fused quadratic runs and networks on the tensor path: two kinds whose speeds per cost unit differ a hundredfold
         var grid = new List<Experiment>();
         for (int seed = 0; seed < 4; seed++)
-            grid.Add(new Experiment(new QuadraticProblem(N: 4000, D: 4000), new Adam(Beta2: 0.8), Sampler.Shuffle, Epochs: 900, BatchSize: 40, Seed: seed));
+            grid.Add(new Experiment(new QuadraticProblem(N: 4000, D: 4000), new Adam(Beta2: 0.8), Sampler.Shuffle, Epochs: 2400, BatchSize: 40, Seed: seed));
         for (int seed = 0; seed < 2; seed++)
             grid.Add(new Experiment(new Network(new Mlp(14, [64, 32], 4), new SyntheticTabular(TrainExamples: 640)), new Adam(1e-3), Sampler.Shuffle,
-                Epochs: 240, BatchSize: 32, Seed: seed));
+                Epochs: 640, BatchSize: 32, Seed: seed));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var points = new List<(double Elapsed, double Left, double Done)>();
         var progress = new Progress(TextWriter.Null, live: false, () => clock.Elapsed);
@@ -102,8 +102,8 @@ public sealed class ProgressTests
         // from a tenth of the work (the cost model's) done, while a tenth of the time is still to go
         var judged = points.Where(p => p.Done >= 0.1 && total - p.Elapsed >= 0.1 * total).ToList();
         Assert.True(judged.Count >= 10, $"only {judged.Count} estimates in the judged span of a {total:F1} s grid");
-        foreach (var (elapsed, left, _) in judged)
-            Assert.True(left >= 0.5 * (total - elapsed) && left <= 2 * (total - elapsed),
-                $"at {elapsed:F2} s of {total:F2} s it said {left:F2} s left, the truth {total - elapsed:F2} s");
+        var wrong = judged.Where(p => !(p.Left >= 0.5 * (total - p.Elapsed) && p.Left <= 2 * (total - p.Elapsed))).ToList();
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {judged.Count} estimates of a {total:F2} s grid are off by more than 2x: " +
+            string.Join("; ", wrong.Take(5).Select(p => $"at {p.Elapsed:F2} s it said {p.Left:F2} s left, the truth {total - p.Elapsed:F2} s")));
     }
 }

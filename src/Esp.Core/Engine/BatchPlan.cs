@@ -1,7 +1,7 @@
 namespace Esp;
 
-/// <summary>A batch of runs, the backend that runs them and how many run at once (Indices point into the grid).</summary>
-sealed record RunBatch(Backend Backend, IReadOnlyList<int> Indices, int Parallel);
+/// <summary>A batch of runs and the backend that runs them (Indices point into the grid).</summary>
+sealed record RunBatch(Backend Backend, IReadOnlyList<int> Indices);
 
 /// <summary>
 /// Splits a grid into batches. Runs share a tensor batch when they share what a single computation needs
@@ -9,7 +9,7 @@ sealed record RunBatch(Backend Backend, IReadOnlyList<int> Indices, int Parallel
 /// run one per batch); anything else runs
 /// in another batch, without the user having to know. Every run can share a fused (CPU) batch. Tensor batches
 /// are capped by EngineOptions.RunsPerBatch and by the memory budget (a request that cannot fit is an error
-/// before any compute); fused batches by RunsPerBatch, and the budget caps how many of their runs are in flight.
+/// before any compute); fused batches by RunsPerBatch, and the budget caps how many CPU units are in flight (<see cref="CpuWorkers"/>).
 /// </summary>
 static class BatchPlan
 {
@@ -26,13 +26,20 @@ static class BatchPlan
             var (bytes, largest) = group.Select(e => (Bytes: MemoryPerRun(e.x, backend), Index: e.i)).MaxBy(e => e.Bytes);
             int fits = RunsThatFit(bytes, largest, grid[largest], backend, options);
             // A tensor batch holds all of its runs at once, so the budget bounds its size; a fused batch holds one
-            // run per thread in flight, so the budget bounds its threads.
+            // run per worker in flight, so the budget bounds the workers (CpuWorkers).
             int size = backend == Backend.Tensors ? TensorBatchSize(fits, bytes, largest, options) : options.RunsPerBatch ?? int.MaxValue;
-            int parallel = backend == Backend.Tensors ? size : Math.Min(options.ThreadCount, fits);
-            batches.AddRange(group.Select(e => e.i).Chunk(size)
-                .Select(indices => new RunBatch(backend, indices, Math.Min(parallel, indices.Length))));
+            batches.AddRange(group.Select(e => e.i).Chunk(size).Select(indices => new RunBatch(backend, indices)));
         }
         return batches;
+    }
+
+    /// <summary>How many CPU units of work (a fused run, or a tensor batch) run at once: as many as the cores allow (a
+    /// tensor unit takes IntraOpThreads of them) and the memory budget holds, counting each as the largest.</summary>
+    public static int CpuWorkers(IReadOnlyList<(bool Fused, IReadOnlyList<Experiment> Runs)> units, EngineOptions options)
+    {
+        long largest = units.Max(u => u.Runs.Sum(x => MemoryPerRun(x, u.Fused ? Backend.Fused : Backend.Tensors)));
+        int cores = units.Any(u => !u.Fused) ? options.CpuWorkers : options.ThreadCount;
+        return (int)Math.Clamp(Math.Min(cores, options.Budget / Math.Max(1, largest)), 1, units.Count);
     }
 
     /// <summary>

@@ -62,11 +62,8 @@ public static class Engine
                 .SelectMany(kind => kind.OrderByDescending(u => u.Indices.Sum(i => Shard.Cost(grid[i]))).Select((u, rank) => (u, rank)))
                 .OrderBy(e => e.rank).Select(e => e.u).ToList(); // the costliest of each kind first, kinds in turn
             if (units.Count == 0) return;
-            // as many at once as the cores allow (a tensor unit takes IntraOpThreads of them) and the budget holds
             bool tensors = units.Any(u => !u.Fused);
-            long largest = units.Max(u => u.Indices.Sum(i => BatchPlan.MemoryPerRun(grid[i], u.Fused ? Backend.Fused : Backend.Tensors)));
-            int cores = tensors ? options.CpuWorkers : options.ThreadCount;
-            int workers = (int)Math.Clamp(Math.Min(cores, options.Budget / Math.Max(1, largest)), 1, units.Count);
+            int workers = BatchPlan.CpuWorkers(units.Select(u => (u.Fused, (IReadOnlyList<Experiment>)u.Indices.Select(i => grid[i]).ToList())).ToList(), options);
             int before = tensors ? torch.get_num_threads() : 0; // OpenMP's count is per thread: each worker sets its own (fused-only grids never load libtorch)
             try
             {

@@ -152,16 +152,21 @@ sealed class NoisyQuadraticTensors : ITensorProblem
     public ITensorEpoch Epoch(int[][][] batches) => new NoisyEpoch(this, batches);
 
     /// <summary>The population loss 1/2 x^T H x, [R].</summary>
-    public Tensor FullLoss(Tensor theta) => theta.matmul(hessian).mul(theta).sum([1]).mul(0.5);
+    public Tensor FullLoss(Tensor theta)
+    {
+        using var k = new Scalars();
+        return theta.matmul(hessian).mul(theta).sum([1]).mul(k[0.5]);
+    }
 
     public double[][] EpochValues(Tensor theta) => [];
 
     /// <summary>The batch's mean f_i and its gradient H x + mean eps_i, for noise rows eb [R, B, D].</summary>
     (Tensor Loss, Tensor Grad) Batch(Tensor theta, Tensor eb)
     {
+        using var k = new Scalars(); // held to the end of the ops: an implicit Scalar (add's alpha too) may be freed by the GC mid-call
         var hx = theta.matmul(hessian);
         var meanNoise = eb.mean([1]);
-        return (hx.mul(theta).sum([1]).mul(0.5).add(meanNoise.mul(theta).sum([1])), hx.add(meanNoise));
+        return (hx.mul(theta).sum([1]).mul(k[0.5]).add(meanNoise.mul(theta).sum([1]), k[1]), hx.add(meanNoise, k[1]));
     }
 
     sealed class NoisyEpoch(NoisyQuadraticTensors p, int[][][] batches) : ITensorEpoch

@@ -75,8 +75,9 @@ sealed class RiverValleyTensors : ITensorProblem
         cMean = c.mean([1]).DetachFromDisposeScope();
         vMean = v.mean([1], keepdim: true).DetachFromDisposeScope();
         using var scope = NewDisposeScope();
+        using var k = new Scalars(); // add's implicit alpha may be freed by the GC mid-call
         // the loss at the minimum: rho var(v) + sum_j a_j var_i(c_ij) (population variances)
-        floor = rho.squeeze(1).mul(v.sub(vMean).square().mean([1])).add(a.mul(c.sub(cMean.unsqueeze(1)).square().mean([1])).sum([1]))
+        floor = rho.squeeze(1).mul(v.sub(vMean).square().mean([1])).add(a.mul(c.sub(cMean.unsqueeze(1)).square().mean([1])).sum([1]), k[1])
             .DetachFromDisposeScope();
         u0 = problems.Select(p => p.U0).ToArray();
     }
@@ -118,7 +119,7 @@ sealed class RiverValleyTensors : ITensorProblem
         var u = theta.select(1, 0).unsqueeze(1);                       // [R, 1]
         var riverResidual = u.sub(vb);                                   // [R, B]
         var hillResidual = theta.narrow(1, 1, a.shape[1]).unsqueeze(1).sub(cb); // [R, B, H]
-        var loss = rho.mul(riverResidual.square()).add(hillResidual.square().mul(a.unsqueeze(1)).sum([2])).mean([1]);
+        var loss = rho.mul(riverResidual.square()).add(hillResidual.square().mul(a.unsqueeze(1)).sum([2]), k[1]).mean([1]);
         var gradU = rho.mul(riverResidual.mean([1], keepdim: true)).mul_(k[2.0]);
         var gradH = a.mul(hillResidual.mean([1])).mul_(k[2.0]);
         return (loss, cat([gradU, gradH], 1));
