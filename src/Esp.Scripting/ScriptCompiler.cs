@@ -38,12 +38,11 @@ public sealed class ScriptCompilationException(IReadOnlyList<string> errors) : E
 public static class ScriptCompiler
 {
     static readonly string[] Imports =
-        ["System", "System.IO", "System.Linq", "System.Collections.Generic", "Esp", "Deedle", "FsCheck", "FsCheck.Fluent"];
+        ["System", "System.IO", "System.Linq", "System.Collections.Generic", "Esp", "Deedle"];
 
     static readonly Assembly[] References =
         [typeof(Experiment).Assembly, typeof(Deedle.Frame).Assembly, typeof(XPlot.Plotly.Chart).Assembly,
-         typeof(ScriptGlobals).Assembly, typeof(TorchSharp.torch).Assembly, typeof(Microsoft.FSharp.Core.Unit).Assembly,
-         typeof(FsCheck.Fluent.Gen).Assembly];
+         typeof(ScriptGlobals).Assembly, typeof(TorchSharp.torch).Assembly, typeof(Microsoft.FSharp.Core.Unit).Assembly];
 
     // Roslyn's scripting convention: the submission class and its static factory taking the submission array
     // (globals first). The cached assembly is entered the same way Roslyn enters a fresh one.

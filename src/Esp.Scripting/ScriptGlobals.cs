@@ -106,7 +106,8 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
 
     /// <summary>
     /// Checks a claim over its generated cases (batched through the engine) and prints one line: HOLDS, or FAILS with
-    /// the counterexample shrunk to its simplest form, its description and metrics. Its runs join the results.
+    /// the counterexample shrunk to its simplest form, its description, choices and metrics. A claim that names no seed
+    /// draws from the script's --seed. Its runs join the results.
     /// </summary>
     public ClaimResult Check(Claim claim)
     {
@@ -115,10 +116,10 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
                 "one after another. Run a script with claims on one machine (without --shard)"]);
         progress.Log.WriteLine($"esp-script: checking \"{claim.Name}\" on {claim.Cases} cases");
         // a claim's generated cases are numbered by the claim, not the script: they write no TensorBoard runs
-        var result = Claims.Check(claim, EngineOptions with { Resume = false, CheckpointEvery = null, TensorBoard = null }, progress.Log);
+        var result = Claims.Check(claim, EngineOptions with { Resume = false, CheckpointEvery = null, TensorBoard = null }, defaultSeed: Args.Seed);
         claims.Add(result);
         Console.WriteLine(result);
-        if (result.Counterexample is { } runs)
+        if (result.Counterexample?.Runs is { } runs)
         {
             int first = numbered;
             numbered += runs.Count;

@@ -1,51 +1,38 @@
-using FsCheck;
-
 namespace Esp;
+
+/// <summary>What a claim does with a case one of whose runs diverged (NaN or Inf) or exploded.</summary>
+public enum Unfinished
+{
+    /// <summary>The claim's predicate judges the case as it is (the default).</summary>
+    Judge,
+    /// <summary>The case fails the claim.</summary>
+    Fail,
+    /// <summary>The case is left out: it neither holds nor fails, and is counted as discarded.</summary>
+    Discard,
+}
 
 /// <summary>
 /// A research claim about loss patterns, stated as a property over generated experiments: every generated case is a
 /// list of experiments (one run, or runs to compare), and <see cref="Holds"/> says whether the claim holds on their
-/// results. <see cref="Claims.Check"/> tries <see cref="Cases"/> cases drawn from <see cref="Seed"/> and, when one fails,
-/// shrinks it to the simplest description that still fails.
+/// results. <see cref="Claims.Check"/> tries <see cref="Cases"/> cases drawn from <see cref="Seed"/> (null: the script's
+/// --seed, 0 outside scripts) and, when one fails, shrinks it by shrinking the generator's choices (see
+/// <see cref="Generator{T}"/>). <see cref="MinEpochs"/> is what the claim's metrics need: no case, drawn or shrunk, has
+/// fewer epochs. <see cref="Unfinished"/> says what a case with a diverged or exploded run counts as.
 /// </summary>
-public sealed record Claim(string Name, Gen<Experiment[]> Generator, Func<IReadOnlyList<RunRecord>, bool> Holds, int Cases = 20, int Seed = 0)
+public sealed record Claim(string Name, Generator<Experiment[]> Generator, Func<IReadOnlyList<RunRecord>, bool> Holds, int Cases = 20,
+    int? Seed = null, int MinEpochs = 4, Unfinished Unfinished = Unfinished.Judge)
 {
     /// <summary>A claim about single runs.</summary>
-    public static Claim Of(string name, Gen<Experiment> generator, Func<RunRecord, bool> holds, int cases = 20, int seed = 0) =>
-        new(name, FsCheck.Fluent.Gen.Select(generator, x => new[] { x }), runs => holds(runs[0]), cases, seed);
+    public static Claim Of(string name, Generator<Experiment> generator, Func<RunRecord, bool> holds, int cases = 20, int? seed = null,
+        int minEpochs = 4, Unfinished unfinished = Unfinished.Judge) =>
+        new(name, generator.Select(x => new[] { x }), runs => holds(runs[0]), cases, seed, minEpochs, unfinished);
 
     public IEnumerable<string> Errors()
     {
         if (string.IsNullOrWhiteSpace(Name)) yield return "Claim.Name must say what is claimed, e.g. \"no shuffle => no sawtooth\"";
         if (Cases < 1) yield return $"Claim.Cases must be >= 1, got {Cases}: use e.g. 20";
         if (Seed < 0) yield return $"Claim.Seed must be >= 0, got {Seed}: use any non-negative integer (a failure prints the seed that replays it)";
+        if (MinEpochs < 4) yield return $"Claim.MinEpochs must be >= 4 (the ESP metrics need 4), got {MinEpochs}: use e.g. 8";
+        if (!Enum.IsDefined(Unfinished)) yield return $"Claim.Unfinished must be Judge, Fail or Discard, got {(int)Unfinished}";
     }
-}
-
-/// <summary>What checking a claim found: how many cases held, and the shrunk counterexample when one failed.</summary>
-/// <see cref="FirstFailure"/> is the failing case as generated (within the claim's ranges); <see cref="Counterexample"/>
-/// the same case shrunk (the shrinker may leave the ranges, e.g. a batch of 1: both are shown).
-public sealed record ClaimResult(Claim Claim, int Cases, int Passed, IReadOnlyList<RunRecord>? FirstFailure,
-    IReadOnlyList<RunRecord>? Counterexample, int ShrinkSteps, string? Error, double Seconds)
-{
-    public bool Holds => Counterexample is null;
-
-    /// <summary>"HOLDS  no shuffle => no sawtooth  (20 cases, 1.3 s)" or "FAILS ..." with the failing case and its shrunk form.</summary>
-    public override string ToString() => Holds
-        ? $"HOLDS  {Claim.Name}  ({Cases} cases, seed {Claim.Seed}, {Seconds:F1} s)"
-        : $"FAILS  {Claim.Name}  ({Passed} of {Cases} cases held, seed {Claim.Seed}, {Seconds:F1} s)\n       first failing case:" +
-          string.Concat(FirstFailure!.Select(r => $"\n         {Settings(r.Experiment)}\n           -> {Describe(r)}")) +
-          $"\n       shrunk in {ShrinkSteps} steps to:" +
-          string.Concat(Counterexample!.Select(r => $"\n         {Settings(r.Experiment)}\n           -> {Describe(r)}")) +
-          (Error is null ? "" : $"\n         the predicate threw: {Error}");
-
-    /// <summary>A case's description as its settings (the manifest keeps the full records).</summary>
-    public static string Settings(Experiment x) =>
-        string.Join(", ", x.Settings().Where(s => s.Column != "device").Select(s => $"{s.Column}={Require.Show(s.Value)}").Append($"epochs={x.Epochs}"));
-
-    static string Describe(RunRecord r) => EspMetrics.WhyNot(r.StepsTaken, r.Experiment.StepsPerEpoch) is null
-        ? $"{Metrics(EspMetrics.Of(r.Losses, r.Experiment.StepsPerEpoch))}, final loss {EspMetrics.FinalLoss(r.Losses, r.Experiment.StepsPerEpoch):F4}, {r.Status.ToString().ToLowerInvariant()}"
-        : $"{r.StepsTaken} steps, {r.Status.ToString().ToLowerInvariant()}";
-
-    static string Metrics(EspMetrics m) => $"sawtooth {m.SawtoothIndex:F3}, rise {m.RiseIndex:F3}, amplitude {m.Amplitude:F3}";
 }

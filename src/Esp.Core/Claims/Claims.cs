@@ -1,71 +1,98 @@
 using System.Diagnostics;
-using FsCheck;
-using FsCheck.Fluent;
 
 namespace Esp;
 
 /// <summary>
-/// Checks claims: draws every case of a claim from its seed (FsCheck's generator, so a seed replays the same cases),
-/// runs them all as one grid through the engine (batched, on every core), evaluates the claim on each case's runs,
-/// and shrinks the first failing case (<see cref="Shrink"/>): each round runs the simpler candidates together and
-/// keeps the first that still fails, until none does. A predicate that throws counts as a failing case.
+/// Checks claims: draws every case of a claim from its seed (case k of seed s always the same), runs them all as one
+/// grid through the engine (batched, on every core), evaluates the claim on each case's runs, and shrinks the first
+/// failing case by its choices (<see cref="Shrink"/>): each round draws every single-step simplification again, runs
+/// them together and keeps the first that still fails, until none does (the case is then locally minimal) or 200
+/// rounds have passed; the shrunk case is then run once more alone and must fail again. A predicate that throws counts
+/// as a failing case.
 /// </summary>
 public static class Claims
 {
-    const int MaxShrinkRounds = 30;
+    const int MaxShrinkRounds = 200;
 
-    public static ClaimResult Check(Claim claim, EngineOptions? options = null, TextWriter? log = null)
+    /// <summary>Checks <paramref name="claim"/>; its seed, when it names none, is <paramref name="defaultSeed"/> (a script's --seed).</summary>
+    public static ClaimResult Check(Claim claim, EngineOptions? options = null, int defaultSeed = 0)
     {
         if (claim.Errors().ToList() is { Count: > 0 } errors) throw new InvalidExperimentException(errors);
         var clock = Stopwatch.StartNew();
-        var cases = Gen.Sample(claim.Generator, claim.Cases, new Rnd((ulong)claim.Seed), 10).ToArray();
-        var outcomes = Evaluate(claim, cases, options);
-        Unfinished(log, claim, outcomes, "cases");
-        int firstFailure = Array.FindIndex(outcomes, o => !o.Holds);
-        if (firstFailure < 0) return new ClaimResult(claim, cases.Length, cases.Length, null, null, 0, null, clock.Elapsed.TotalSeconds);
+        int seed = claim.Seed ?? defaultSeed;
+        var drawn = Enumerable.Range(0, claim.Cases).Select(k => Draw(claim, Choices.Fresh(seed, k))).ToList();
+        if (drawn.FirstOrDefault(d => !d.Usable) is { } short_)
+            throw new InvalidExperimentException([$"claim \"{claim.Name}\": a drawn case has {short_.Case.Min(x => x.Epochs)} epochs, fewer than its " +
+                $"MinEpochs = {claim.MinEpochs} ({short_.ChoicesText}): narrow the generator's epochs range to at least {claim.MinEpochs}"]);
+        var outcomes = Evaluate(claim, drawn, options);
+        int unfinished = outcomes.Count(o => o.Unfinished), diverged = outcomes.Count(o => o.Diverged);
+        int passed = outcomes.Count(o => o.Verdict == Verdict.Holds), discarded = outcomes.Count(o => o.Verdict == Verdict.Discarded);
+        var first = outcomes.FirstOrDefault(o => o.Verdict == Verdict.Fails);
+        if (first is null)
+            return new ClaimResult(claim, seed, claim.Cases, passed, unfinished, diverged, discarded, null, null, 0, null, true, clock.Elapsed.TotalSeconds);
 
-        var (failing, steps) = (outcomes[firstFailure], 0);
-        var tried = new List<Outcome>();
+        var (failing, steps) = (first, 0);
         for (int round = 0; round < MaxShrinkRounds; round++)
         {
-            var candidates = Shrink.Candidates(failing.Case).ToArray();
-            if (candidates.Length == 0) break;
-            var evaluated = Evaluate(claim, candidates, options);
-            tried.AddRange(evaluated);
-            var simpler = evaluated.FirstOrDefault(o => !o.Holds);
+            var candidates = Simpler(claim, failing.Drawn).ToList();
+            var simpler = Evaluate(claim, candidates, options).FirstOrDefault(o => o.Verdict == Verdict.Fails);
             if (simpler is null) break;
             (failing, steps) = (simpler, steps + 1);
         }
-        Unfinished(log, claim, tried, "shrink candidates");
-        return new ClaimResult(claim, cases.Length, outcomes.Count(o => o.Holds), outcomes[firstFailure].Runs, failing.Runs, steps,
-            failing.Error, clock.Elapsed.TotalSeconds);
+        bool reproduced = Evaluate(claim, [Draw(claim, Choices.Replay(failing.Drawn.Choices))], options)[0].Verdict == Verdict.Fails;
+        return new ClaimResult(claim, seed, claim.Cases, passed, unfinished, diverged, discarded, first.Case, failing.Case, steps,
+            failing.Error, reproduced, clock.Elapsed.TotalSeconds);
     }
 
-    sealed record Outcome(Experiment[] Case, IReadOnlyList<RunRecord> Runs, bool Holds, string? Error);
+    /// <summary>The cases one shrink step away from <paramref name="current"/>: drawn again from each single simplification
+    /// of its choices, those that differ from it and that the claim can judge (MinEpochs).</summary>
+    internal static IEnumerable<Drawn> Simpler(Claim claim, Drawn current) => Shrink.Steps(current.Choices)
+        .Select(choices => Draw(claim, Choices.Replay(choices)))
+        .Where(d => d.Usable && d.Key != current.Key)
+        .DistinctBy(d => d.Key);
 
-    /// <summary>One line for all the <paramref name="what"/> with a run that diverged or exploded (the engine's line per
-    /// run would number runs of a throwaway grid, once per shrink candidate).</summary>
-    static void Unfinished(TextWriter? log, Claim claim, IReadOnlyList<Outcome> outcomes, string what)
+    /// <summary>A case drawn from <paramref name="choices"/>: its experiments and the choices the generator made.</summary>
+    internal static Drawn Draw(Claim claim, Choices choices)
     {
-        var cases = outcomes.Where(o => o.Runs.Any(r => r.Status != RunStatus.Completed)).ToList();
-        if (log is null || cases.Count == 0) return;
-        int diverged = cases.Count(o => o.Runs.Any(r => r.Status == RunStatus.Diverged));
-        log.WriteLine($"claim \"{claim.Name}\": {cases.Count} of {outcomes.Count} {what} had a run that diverged ({diverged}) " +
-            $"or exploded ({cases.Count - diverged}); the claim was evaluated on them as they are");
+        var experiments = claim.Generator.Draw(choices);
+        return new Drawn(experiments, choices.Made, experiments.All(x => x.Epochs >= claim.MinEpochs));
     }
+
+    internal sealed record Drawn(Experiment[] Case, IReadOnlyList<Choice> Choices, bool Usable)
+    {
+        /// <summary>What identifies the case: its choices, by label and index.</summary>
+        public string Key => string.Join(",", Choices.Select(c => $"{c.Label}:{c.Index}"));
+        public string ChoicesText => string.Join(", ", Choices);
+    }
+
+    internal enum Verdict { Holds, Fails, Discarded }
+
+    internal sealed record Outcome(Drawn Drawn, ClaimCase Case, Verdict Verdict, bool Unfinished, bool Diverged, string? Error);
 
     /// <summary>Every case's runs as one grid; then the claim on each case.</summary>
-    static Outcome[] Evaluate(Claim claim, IReadOnlyList<Experiment[]> cases, EngineOptions? options)
+    internal static Outcome[] Evaluate(Claim claim, IReadOnlyList<Drawn> cases, EngineOptions? options)
     {
-        var grid = cases.SelectMany(c => c).ToList();
-        var records = Engine.Run(grid, TextWriter.Null, options: options).RunRecords;
+        var grid = cases.SelectMany(c => c.Case).ToList();
+        var records = grid.Count == 0 ? [] : Engine.Run(grid, TextWriter.Null, options: options).RunRecords;
         var outcomes = new Outcome[cases.Count];
-        for (int k = 0, at = 0; k < cases.Count; at += cases[k].Length, k++)
+        for (int k = 0, at = 0; k < cases.Count; at += cases[k].Case.Length, k++)
         {
-            var runs = records.Skip(at).Take(cases[k].Length).ToList();
-            try { outcomes[k] = new Outcome(cases[k], runs, claim.Holds(runs), null); }
-            catch (Exception e) { outcomes[k] = new Outcome(cases[k], runs, false, $"{e.GetType().Name}: {e.Message}"); }
+            var runs = records.Skip(at).Take(cases[k].Case.Length).ToList();
+            bool unfinished = runs.Any(r => r.Status != RunStatus.Completed), diverged = runs.Any(r => r.Status == RunStatus.Diverged);
+            var (verdict, error) = (unfinished, claim.Unfinished) switch
+            {
+                (true, Unfinished.Fail) => (Verdict.Fails, null),
+                (true, Unfinished.Discard) => (Verdict.Discarded, null),
+                _ => Judge(claim, runs),
+            };
+            outcomes[k] = new Outcome(cases[k], new ClaimCase(runs, cases[k].Choices), verdict, unfinished, diverged, error);
         }
         return outcomes;
+    }
+
+    static (Verdict, string?) Judge(Claim claim, IReadOnlyList<RunRecord> runs)
+    {
+        try { return (claim.Holds(runs) ? Verdict.Holds : Verdict.Fails, null); }
+        catch (Exception e) { return (Verdict.Fails, $"{e.GetType().Name}: {e.Message}"); }
     }
 }

@@ -1,42 +1,25 @@
 namespace Esp;
 
 /// <summary>
-/// Simpler versions of a failing case, most simplifying first: the default sampler, seed 0, fewer epochs (not below
-/// 4, which the ESP metrics need), a smaller problem (half N and D, for the paper's N = D = 100 x batch: a smaller batch),
-/// hyperparameters rounded to fewer decimals. The same change is made to every experiment of the case, so runs meant
-/// to be compared stay comparable.
+/// The single-step simplifications of a case's choices (integrated shrinking: the case is drawn again from them, so
+/// it stays within its generator), most simplifying first: each choice set to 0 (its simplest), then each moved half
+/// of the way to 0, then a quarter, an eighth, ... and one. Taking the first that still fails each round bisects every
+/// choice towards where the claim starts to hold. A case none of whose simplifications still fails is locally minimal.
 /// </summary>
 static class Shrink
 {
-    public static IEnumerable<Experiment[]> Candidates(Experiment[] c)
+    public static IEnumerable<Choice[]> Steps(IReadOnlyList<Choice> choices)
     {
-        var changes = new Func<Experiment, Experiment?>[]
+        IEnumerable<(int Rank, int Index, ulong Value)> Moves(int i)
         {
-            x => x.Seed != 0 ? x with { Seed = 0 } : null,
-            x => x.Schedule is not null and not ConstantLr ? x with { Schedule = null } : null,
-            x => x.Epochs > 4 ? x with { Epochs = Math.Max(4, x.Epochs / 2) } : null,
-            x => x.Epochs > 4 ? x with { Epochs = x.Epochs - 1 } : null,
-            x => x.Problem is QuadraticProblem q && q.N == 100 * x.BatchSize && x.BatchSize > 1
-                ? x with { Problem = q with { N = 100 * (x.BatchSize / 2), D = 100 * (x.BatchSize / 2) }, BatchSize = x.BatchSize / 2 } : null,
-            x => x.Problem is QuadraticProblem q && q.N == 100 * x.BatchSize && x.BatchSize > 1
-                ? x with { Problem = q with { N = 100 * (x.BatchSize - 1), D = 100 * (x.BatchSize - 1) }, BatchSize = x.BatchSize - 1 } : null,
-            x => Round(x, 1), x => Round(x, 2), x => Round(x, 3),
-        };
-        foreach (var change in changes)
-        {
-            var changed = c.Select(change).ToArray();
-            if (changed.All(x => x is null)) continue;
-            var candidate = changed.Select((x, i) => x ?? c[i]).ToArray();
-            if (!candidate.SequenceEqual(c)) yield return candidate;
+            ulong c = choices[i].Index;
+            if (c == 0) yield break;
+            yield return (0, i, 0);
+            int rank = 1;
+            for (ulong move = c / 2; move > 1; move /= 2) yield return (rank++, i, c - move);
+            if (c > 1) yield return (rank, i, c - 1);
         }
-    }
-
-    /// <summary>Adam's numbers rounded to <paramref name="decimals"/> (eps to its decade); null when nothing changes.</summary>
-    static Experiment? Round(Experiment x, int decimals)
-    {
-        if (x.Optimizer is not Adam a) return null;
-        double R(double v) => Math.Round(v, decimals);
-        var rounded = a with { Lr = R(a.Lr) > 0 ? R(a.Lr) : a.Lr, Beta1 = R(a.Beta1), Beta2 = Math.Min(R(a.Beta2), 0.999999) };
-        return rounded == a ? null : x with { Optimizer = rounded };
+        return Enumerable.Range(0, choices.Count).SelectMany(Moves).OrderBy(m => m.Rank).ThenBy(m => m.Index)
+            .Select(m => choices.Select((c, j) => j == m.Index ? c with { Index = m.Value } : c).ToArray());
     }
 }
