@@ -42,7 +42,6 @@ public sealed class ClaimTests
     }
 
     [Fact]
-    [Trait("Category", "Slow")]
     public void The_doubling_batch_pair_claim_fails_and_its_shrunk_pair_still_doubles_the_batch_on_the_same_problem()
     {
         // The tie found within noise (issue 22): doubling the batch at N = 100 x batch lowers the sawtooth index in most
