@@ -5,7 +5,8 @@ namespace Esp.Core.Tests;
 
 /// <summary>
 /// Checkpoints: a batch resumed from its state after any epoch gives exactly (bit for bit) the numbers of the
-/// uninterrupted run, for a network with dropout and for a batch of quadratic runs with a stateful sampler.
+/// uninterrupted run, for a network with dropout, for a batch of quadratic runs with a stateful sampler and for a
+/// problem written as a script's loss.
 /// </summary>
 public sealed class CheckpointTests : IDisposable
 {
@@ -22,13 +23,20 @@ public sealed class CheckpointTests : IDisposable
         : [new(new QuadraticProblem(N: 200, D: 200), new Sgd(0.05, Momentum: 0.9), Sampler.Reverse, Epochs: Epochs, BatchSize: 20, Probes: Probed),
            new(new QuadraticProblem(N: 200, D: 200), new Sgd(0.02, Momentum: 0.9), Sampler.Reverse, Epochs: Epochs, BatchSize: 20, Seed: 1, Probes: Probed)];
 
+    /// <summary>A network, a batch of quadratic runs, or the paper's quadratic written as a script's loss (CustomProblem).</summary>
+    static Experiment[] Grid(string kind) => kind switch
+    {
+        "custom" => [new(CustomProblemTests.PaperQuadratic(200, 200), new Adam(Beta2: 0.8), Sampler.Shuffle, Epochs: Epochs, BatchSize: 20, Seed: 2, Probes: Probed)],
+        _ => Grid(network: kind == "network"),
+    };
+
     [Fact]
     public void Resuming_from_any_epoch_gives_the_uninterrupted_numbers_bit_for_bit() =>
-        Prop.ForAll(Gen.Elements(true, false).ToArbitrary(), Gen.Choose(1, Epochs - 1).ToArbitrary(), (network, after) =>
+        Prop.ForAll(Gen.Elements("network", "quadratic", "custom").ToArbitrary(), Gen.Choose(1, Epochs - 1).ToArbitrary(), (kind, after) =>
         {
             var run = Path.Combine(folder, Guid.NewGuid().ToString("N"));
             var options = new EngineOptions(CheckpointEvery: 1, CheckpointFolder: run);
-            var grid = Grid(network);
+            var grid = Grid(kind);
             var whole = Engine.Run(grid, TextWriter.Null, options: options).RunRecords;
             foreach (var file in Directory.GetFiles(run).Where(f => EpochOf(f) > after)) File.Delete(file); // interrupted after `after` epochs
 
@@ -44,7 +52,7 @@ public sealed class CheckpointTests : IDisposable
                 for (int c = 0; c < a.EpochColumns.Count; c++) Assert.Equal(a.EpochColumns[c], b.EpochColumns[c]);
                 Assert.Equal(a.BatchLosses, b.BatchLosses);
             }
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(8));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(12));
 
     static int EpochOf(string file) => int.Parse(Path.GetFileNameWithoutExtension(file).Split("-epoch")[1]);
 

@@ -154,6 +154,18 @@ public sealed class ExperimentScriptsTests : IDisposable
     }
 
     [Fact]
+    public void My_problem_runs_a_loss_written_in_the_script_and_adam_leaves_the_start()
+    {
+        var folder = RunQuick("my_problem", "runs.csv", "steps.csv");
+        var runs = Csv(folder, "runs.csv");
+        Assert.Equal(2, runs.RowCount); // quick: one seed, reshuffled and a fixed order
+        Assert.All(runs.GetColumn<string>("problem").Values, p => Assert.Equal("noisy rosenbrock", p));
+        Assert.All(runs.GetColumn<string>("status").Values, s => Assert.Equal("completed", s));
+        // from (-1.5, 2), where the loss is 12.5 + the targets' variance (0.09), Adam moves down into the valley
+        Assert.All(runs.GetColumn<double>("final_loss").Values, loss => Assert.InRange(loss, 0, 5));
+    }
+
+    [Fact]
     public void Sweep_finds_the_strongest_sawtooth_at_the_smallest_beta2_and_eps()
     {
         var folder = RunQuick("sweep_beta2_eps", "runs.csv");

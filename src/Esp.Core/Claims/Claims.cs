@@ -21,9 +21,9 @@ public static class Claims
         var clock = Stopwatch.StartNew();
         int seed = claim.Seed ?? defaultSeed;
         var drawn = Enumerable.Range(0, claim.Cases).Select(k => Draw(claim, Choices.Fresh(seed, k))).ToList();
-        if (drawn.FirstOrDefault(d => !d.Usable) is { } short_)
-            throw new InvalidExperimentException([$"claim \"{claim.Name}\": a drawn case has {short_.Case.Min(x => x.Epochs)} epochs, fewer than its " +
-                $"MinEpochs = {claim.MinEpochs} ({short_.ChoicesText}): narrow the generator's epochs range to at least {claim.MinEpochs}"]);
+        if (drawn.FirstOrDefault(d => !d.Usable) is { } tooShort)
+            throw new InvalidExperimentException([$"claim \"{claim.Name}\": a drawn case has {tooShort.Case.Min(x => x.Epochs)} epochs, fewer than its " +
+                $"MinEpochs = {claim.MinEpochs} ({tooShort.ChoicesText}): narrow the generator's epochs range to at least {claim.MinEpochs}"]);
         var outcomes = Evaluate(claim, drawn, options);
         int unfinished = outcomes.Count(o => o.Unfinished), diverged = outcomes.Count(o => o.Diverged);
         int passed = outcomes.Count(o => o.Verdict == Verdict.Holds), discarded = outcomes.Count(o => o.Verdict == Verdict.Discarded);
