@@ -30,13 +30,24 @@ public sealed class Progress : IDisposable
     bool running;
 
     /// <summary>One kind of run: its cost still to go (cost model units) and, summed over its runs, the worker time they
-    /// took for the cost they did since each was first seen (a run holds one worker while it runs).</summary>
+    /// took for the cost they did since each was first seen (a run holds one worker while it runs), both fading with a
+    /// time constant of <see cref="Memory"/>: what runs beside a kind changes its speed (two networks sharing the cores
+    /// go slower than one beside quick fused runs), and the recent speed is the one the rest will see.</summary>
     sealed class Kind(double costPerStep)
     {
         public readonly double CostPerStep = costPerStep;
         public double CostTotal, CostLeft, Measured, Seconds;
+        TimeSpan updated;
         public double SecondsPerCost => Measured > 0 && Seconds > 0 ? Seconds / Measured : double.NaN;
+
+        public void Timed(double cost, double seconds, TimeSpan now)
+        {
+            double keep = Math.Exp(-(now - updated).TotalSeconds / Memory.TotalSeconds);
+            (Measured, Seconds, updated) = (Measured * keep + cost, Seconds * keep + seconds, now);
+        }
     }
+
+    static readonly TimeSpan Memory = TimeSpan.FromSeconds(3);
 
     /// <summary><paramref name="clock"/> replaces the wall clock and the timer (tests drive <see cref="Tick"/>).</summary>
     public Progress(TextWriter writer, bool live, Func<TimeSpan>? clock = null)
@@ -106,11 +117,8 @@ public sealed class Progress : IDisposable
         if (!timed) return;
         computed += steps;
         var t = now();
-        if (seen.TryGetValue(run, out var last))
-        {
-            kind.Measured += steps * kind.CostPerStep; // the steps before a run's first report ran for an unknown time
-            kind.Seconds += (t - last).TotalSeconds;
-        }
+        if (seen.TryGetValue(run, out var last)) // the steps before a run's first report ran for an unknown time
+            kind.Timed(steps * kind.CostPerStep, (t - last).TotalSeconds, t);
         seen[run] = t;
         if (reported[run] < x.TotalSteps) going[run] = x;
     }

@@ -6,7 +6,7 @@ namespace Esp.Core.Tests;
 /// Problems written as a loss in TorchSharp ops (CustomProblem): the paper's quadratic written so gives QuadraticProblem's
 /// numbers on the tensor path; a custom problem runs with every optimizer, sampler and probe, in claims, and (in
 /// CheckpointTests) resumes bit for bit; a malformed one is refused before compute, and a loss that is not one number
-/// by its shape.
+/// by its shape. Models written as a forward pass (CustomModel): an MLP written so trains bit for bit as Mlp.
 /// </summary>
 public sealed class CustomProblemTests
 {
@@ -89,6 +89,31 @@ public sealed class CustomProblemTests
         var result = Claims.Check(Claim.Of("Adam's lr stays below 0.02", cases, r => ((Adam)r.Experiment.Optimizer).Lr < 0.02, cases: 10));
         Assert.False(result.Holds);
         Assert.Equal("lr=0.02, seed=0", result.Counterexample!.ChoicesText);
+    }
+
+    [Fact]
+    public void An_mlp_written_as_a_custom_model_trains_bit_for_bit_as_Mlp_dropout_included()
+    {
+        var custom = new CustomModel("my mlp", 14, 4,
+            ParamLayout.Of([.. Model.Linear("layer0", 14, 32), .. Model.Linear("layer1", 32, 16), .. Model.Linear("layer2", 16, 4)]),
+            (w, x, dropout) =>
+            {
+                var h = dropout(nn.functional.relu(Model.Linear(w, "layer0", x)), 0.2);
+                h = dropout(nn.functional.relu(Model.Linear(w, "layer1", h)), 0.2);
+                return Model.Linear(w, "layer2", h);
+            }, ActivationsPerExample: 4 * (32 + 16));
+        var data = new SyntheticTabular(TrainExamples: 300, ValidationExamples: 60);
+        Experiment On(Model m) => new(new Network(m, data), new Adam(1e-2), Sampler.Shuffle, Epochs: 3, BatchSize: 32, Seed: 4);
+        var mlp = Engine.Run(On(new Mlp(14, [32, 16], 4, Dropout: 0.2))).RunRecords[0];
+        var own = Engine.Run(On(custom)).RunRecords[0];
+
+        Assert.Equal(mlp.Losses, own.Losses);
+        Assert.Equal(mlp.EpochColumn("val_loss"), own.EpochColumn("val_loss"));
+        Assert.Contains(("model", (object)"my mlp"), own.Experiment.Settings());
+
+        var wrong = custom with { Logits = (w, x, _) => Model.Linear(w, "layer0", x) };
+        var thrown = Assert.ThrowsAny<Exception>(() => { Engine.Run(On(wrong)); });
+        Assert.Contains("CustomModel my mlp: Logits must give [batch, Outputs] = [32, 4], got [32, 32]", thrown.ToString());
     }
 
     [Fact]

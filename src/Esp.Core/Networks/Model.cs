@@ -36,9 +36,10 @@ public abstract record Model
     internal abstract Tensor Forward(Func<string, Tensor> weight, Tensor x, Dropout? dropout);
 
     /// <summary>A fully connected layer's two segments: weight [out, in] (decayed) and bias [out] (not), both U(+-1/sqrt(in)).</summary>
-    internal static IEnumerable<(string, long[], ParamInit, long, bool)> Linear(string name, long inputs, long outputs) =>
+    public static IEnumerable<(string Name, long[] Shape, ParamInit Init, long FanIn, bool Decay)> Linear(string name, long inputs, long outputs) =>
         [($"{name}.weight", [outputs, inputs], ParamInit.Uniform, inputs, true), ($"{name}.bias", [outputs], ParamInit.Uniform, inputs, false)];
 
-    internal static Tensor Linear(Func<string, Tensor> weight, string name, Tensor x) =>
+    /// <summary>The fully connected layer <paramref name="name"/> applied to <paramref name="x"/>: x W^T + b.</summary>
+    public static Tensor Linear(Func<string, Tensor> weight, string name, Tensor x) =>
         nn.functional.linear(x, weight($"{name}.weight"), weight($"{name}.bias"));
 }
