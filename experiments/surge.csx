@@ -1,6 +1,8 @@
 // The surge: how the best learning rate moves with batch size B. SGD's rises and saturates,
 // eps_opt(B) = eps_max / (1 + B_noise / B) (McCandlish et al. 2018); Adam's rises, peaks at B = B_noise and falls,
-// eps_opt(B) = eps_max / (0.5 (sqrt(B_noise / B) + sqrt(B / B_noise))) (Li et al. 2024). Measured as a grid of
+// eps_opt(B) = eps_max / (0.5 (sqrt(B_noise / B) + sqrt(B / B_noise))) (Li et al. 2024), who count Lion (Chen et al.
+// 2023) among the Adam-style optimizers whose best lr surges: Lion is fitted with Adam's law. Its first step is the
+// sign of the gradient, as Adam's is, so on the one-step quadratic the two coincide. Measured as a grid of
 // learning rates x batch sizes per optimizer; the best lr of each batch size is the grid's lowest loss refined by a
 // parabola in log lr (BestLr), and both laws are fitted to those points (SurgeFit: least squares in log lr).
 // (a) NoisyQuadratic (D = 50, H = diag(0.5..1.5) + 0.2 1 1^T, per-example gradient noise sd 200): the population
@@ -14,8 +16,8 @@
 // --quick: 32 seeds and 3 batch sizes on the quadratic; 2 000 images and 2 batch sizes on the network.
 double[] Grid(double from, double to, double ratio) =>
     Enumerable.Range(0, (int)Math.Round(Math.Log(to / from) / Math.Log(ratio)) + 1).Select(k => from * Math.Pow(ratio, k)).ToArray();
-Optimizer Make(string name, double lr) => name == "sgd" ? new Sgd(Lr: lr) : new Adam(Lr: lr);
-var laws = new Dictionary<string, SurgeLaw> { ["sgd"] = SurgeLaw.Sgd, ["adam"] = SurgeLaw.Adam };
+Optimizer Make(string name, double lr) => name switch { "sgd" => new Sgd(Lr: lr), "lion" => new Lion(Lr: lr), _ => new Adam(Lr: lr) };
+var laws = new Dictionary<string, SurgeLaw> { ["sgd"] = SurgeLaw.Sgd, ["adam"] = SurgeLaw.Adam, ["lion"] = SurgeLaw.Adam };
 
 // One row per problem, optimizer and batch size: the best lr of the seed-averaged final loss over the lr grid.
 var optima = new List<(string Problem, string Optimizer, int BatchSize, BestLr Best)>();
@@ -33,7 +35,8 @@ var quadratic = new NoisyQuadratic();
 // The spread of one step's loss shrinks as 1 / sqrt(B): large batches need fewer seeds for the same precision.
 int Seeds(int b) => Args.Quick ? 32 : Math.Clamp(512 * 16 / b, 32, 512);
 int[] quadraticBatches = Args.Quick ? [1, 16, 256] : [1, 4, 16, 64, 256, 1024, 4096];
-var quadraticLrs = new Dictionary<string, double[]> { ["sgd"] = Grid(1e-3, 0.256, Math.Sqrt(2)), ["adam"] = Grid(0.1, 6.4, Math.Sqrt(2)) };
+var quadraticLrs = new Dictionary<string, double[]> { ["sgd"] = Grid(1e-3, 0.256, Math.Sqrt(2)), ["adam"] = Grid(0.1, 6.4, Math.Sqrt(2)),
+                                                      ["lion"] = Grid(0.1, 6.4, Math.Sqrt(2)) };
 var oneStep = Run(from b in quadraticBatches
                   from name in laws.Keys
                   from lr in quadraticLrs[name]
@@ -45,7 +48,7 @@ Optimal("noisy_quadratic", oneStep, r => r.EpochEndFullLoss.Length > 0 ? r.Epoch
 // (b) Fashion-MNIST, a fixed number of examples: one epoch of the training images.
 var network = new Network(new Mlp(784, [256, 128], 10), new FashionMnist(TrainExamples: Args.Quick ? 2000 : 12_000, ValidationExamples: 0));
 int[] networkBatches = Args.Quick ? [16, 64] : [4, 8, 16, 32, 64, 128, 256, 512];
-var networkLrs = new Dictionary<string, double[]> { ["sgd"] = Grid(1e-3, 1.024, 2), ["adam"] = Grid(1e-4, 0.0256, 2) };
+var networkLrs = new Dictionary<string, double[]> { ["sgd"] = Grid(1e-3, 1.024, 2), ["adam"] = Grid(1e-4, 0.0256, 2), ["lion"] = Grid(1e-5, 0.00256, 2) };
 var epoch = Run(from b in networkBatches
                 from name in laws.Keys
                 from lr in networkLrs[name]

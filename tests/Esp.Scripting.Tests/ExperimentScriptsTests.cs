@@ -377,7 +377,7 @@ public sealed class ExperimentScriptsTests : IDisposable
         var optima = Csv(folder, "optimal_lr.csv");
         var rows = Enumerable.Range(0, optima.RowCount).Select(i => (Problem: optima.GetColumn<string>("problem")[i], Optimizer: optima.GetColumn<string>("optimizer")[i],
             Batch: optima.GetColumn<int>("batch_size")[i], Lr: optima.GetColumn<double>("optimal_lr")[i])).ToList();
-        Assert.Equal(3 * 2 + 2 * 2, rows.Count); // quick: 3 batch sizes on the quadratic, 2 on the network, 2 optimizers each
+        Assert.Equal(3 * 3 + 2 * 3, rows.Count); // quick: 3 batch sizes on the quadratic, 2 on the network, 3 optimizers each
         Assert.All(rows, r => Assert.True(r.Lr > 0 && double.IsFinite(r.Lr), $"{r}"));
         double Best(string optimizer, int b) => rows.Single(r => r.Problem == "noisy_quadratic" && r.Optimizer == optimizer && r.Batch == b).Lr;
         // quick: sgd 0.0039, 0.026, 0.078 at B = 1, 16, 256 (exact 0.0025, 0.028, 0.080)
@@ -386,8 +386,10 @@ public sealed class ExperimentScriptsTests : IDisposable
         var problem = new Esp.NoisyQuadratic();
         Assert.Equal(1, Best("sgd", 256) / problem.OneStepOptimalLr(Esp.SurgeLaw.Sgd, 256), 0.15);
         Assert.Equal(1, Best("adam", 256) / problem.OneStepOptimalLr(Esp.SurgeLaw.Adam, 256), 0.15);
+        // Lion's first step is sign(g), as Adam's is (up to eps): the same one-step optimum at every batch size
+        foreach (int b in new[] { 1, 16, 256 }) Assert.Equal(1, Best("lion", b) / Best("adam", b), 1e-3);
         var fits = Csv(folder, "surge_fits.csv");
-        Assert.Equal(4, fits.RowCount);
+        Assert.Equal(6, fits.RowCount);
         Assert.Equal(problem.Predicted(Esp.SurgeLaw.Sgd).BNoise, fits.GetColumn<double>("analytic_b_noise")[0], 9);
     }
 

@@ -49,8 +49,8 @@ public sealed record Experiment(
             yield return $"Probes.Coordinates must be in [0, D = {Problem.Parameters}), got {i}: pick coordinates of x that exist";
         if (p.GradientSpikeTheta is double theta && !(theta > 0))
             yield return $"Probes.GradientSpikeTheta must be a positive threshold, got {Require.Show(theta)}: use e.g. 5000 (SPAM's)";
-        if (p.GradientSpikeTheta is not null && Optimizer is not (Adam or AdamW or RmsProp or Spam))
-            yield return $"Probes.GradientSpikeTheta compares g^2 with the optimizer's second moment v, and {Optimizer.GetType().Name} has none: use Adam, AdamW, RmsProp or Spam, or leave it null";
+        if (p.GradientSpikeTheta is not null && !Optimizer.HasSecondMoment)
+            yield return $"Probes.GradientSpikeTheta compares g^2 with the optimizer's second moment v, and {Optimizer.GetType().Name} has none: use an optimizer with one (Adam, AdamW, RmsProp, Spam), or leave it null";
         foreach (var e in p.BatchLossesAtEpochStart.Where(e => e < 0 || e >= Epochs))
             yield return $"Probes.BatchLossesAtEpochStart must list epochs in [0, {Epochs}), got {e}: epochs are numbered from 0";
     }

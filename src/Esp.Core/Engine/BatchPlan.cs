@@ -122,7 +122,7 @@ static class BatchPlan
             yield return $"experiment {index}: EngineOptions.Backend = Fused runs on the CPU only, but Experiment.Device is \"{x.Device}\": use Backend.Tensors (or Auto) for a GPU";
         if (x.Recorded.GradientSpikeTheta is not null)
             yield return $"experiment {index}: EngineOptions.Backend = Fused does not record Probes.GradientSpikeTheta: use Backend.Auto or Tensors";
-        if (x.Problem is not QuadraticProblem)
+        if (!x.Problem.HasFusedPath)
             yield return $"experiment {index}: EngineOptions.Backend = Fused runs the quadratic problem only, got {x.Problem.GetType().Name}: use Backend.Auto or Tensors";
         else if (!FusedRun.Supports(x))
             yield return $"experiment {index}: EngineOptions.Backend = Fused has no fused update for {x.Optimizer.GetType().Name}: use Backend.Auto or Tensors";

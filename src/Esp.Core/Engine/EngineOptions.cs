@@ -70,10 +70,10 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
             yield return "EngineOptions.Resume needs checkpoints to resume from, but CheckpointEvery is null: set CheckpointEvery (e.g. 5) in the script";
     }
 
-    /// <summary>Checkpoint errors that depend on the experiment: the optimizer's state must be Esp's own.</summary>
+    /// <summary>Checkpoint errors that depend on the experiment: the optimizer's state must be one Esp can save.</summary>
     internal IEnumerable<string> CheckpointErrors(Experiment x, int index)
     {
-        if (CheckpointEvery is not null && x.Optimizer is not (Adam or AdamW or RmsProp or Sgd or Spam))
-            yield return $"experiment {index}: EngineOptions.CheckpointEvery needs an optimizer whose state Esp can save (Adam, AdamW, RmsProp, Sgd, Spam), got {x.Optimizer.GetType().Name}: leave CheckpointEvery null for it";
+        if (CheckpointEvery is not null && !x.Optimizer.Checkpointable)
+            yield return $"experiment {index}: EngineOptions.CheckpointEvery needs an optimizer whose state Esp can save (Esp's own), got {x.Optimizer.GetType().Name}: leave CheckpointEvery null for it";
     }
 }

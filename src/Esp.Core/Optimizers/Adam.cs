@@ -33,6 +33,11 @@ public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0
     internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}{(ClipGradNorm is null ? "" : " clip")}";
 
     internal override bool MasksDecay => true;
+    internal override bool HasSecondMoment => true;
+    internal override bool Checkpointable => true;
+    internal override bool HasFusedUpdate => ClipGradNorm is null; // clipping needs the whole gradient's norm first
+
+    internal override RunRecord RunFused<T>(IFusedTrainer<T> trainer) => trainer.Train(new AdamUpdate<T>(this, decoupled: false, trainer.Length));
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
         new AdamState(runs.Cast<Adam>().ToList(), param, decayMask, decoupledDecay: false);
@@ -56,6 +61,11 @@ public sealed record AdamW(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 
     internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}{(ClipGradNorm is null ? "" : " clip")}";
 
     internal override bool MasksDecay => true;
+    internal override bool HasSecondMoment => true;
+    internal override bool Checkpointable => true;
+    internal override bool HasFusedUpdate => ClipGradNorm is null; // clipping needs the whole gradient's norm first
+
+    internal override RunRecord RunFused<T>(IFusedTrainer<T> trainer) => trainer.Train(new AdamUpdate<T>(AsAdam, decoupled: true, trainer.Length));
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
         new AdamState(runs.Cast<AdamW>().Select(w => w.AsAdam).ToList(), param, decayMask, decoupledDecay: true);

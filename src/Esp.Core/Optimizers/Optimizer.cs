@@ -1,3 +1,4 @@
+using System.Numerics;
 using TorchSharp;
 
 namespace Esp;
@@ -42,8 +43,25 @@ public abstract record Optimizer(double Lr)
     /// <summary>Per-step columns the optimizer reports about what it did (SPAM: coordinates clipped, resets).</summary>
     internal virtual IReadOnlyList<string> ReportedColumns => [];
 
+    // What the optimizer has, declared (the engine and validation read these, never the optimizer's type):
+    // a batched kernel (Kernel, InitRuns), a weight-decay mask, a second moment, checkpointable state, a fused CPU update.
+
     /// <summary>Whether <see cref="InitRuns"/> honours a weight-decay mask (Esp's own optimizers do).</summary>
     internal virtual bool MasksDecay => false;
+
+    /// <summary>Whether its state keeps a second moment v (what Probes.GradientSpikeTheta compares g^2 with).</summary>
+    internal virtual bool HasSecondMoment => false;
+
+    /// <summary>Whether its state can be saved and restored (<see cref="OptimizerState.Saved"/>), for checkpoints.</summary>
+    internal virtual bool Checkpointable => false;
+
+    /// <summary>Whether it has a fused CPU update for the quadratic problem (<see cref="RunFused{T}"/>).</summary>
+    internal virtual bool HasFusedUpdate => false;
+
+    /// <summary>Runs a fused CPU run with the optimizer's own update: hands <paramref name="trainer"/> its
+    /// <see cref="IDenseUpdate{T}"/> (a struct, so that the pass is specialised for it).</summary>
+    internal virtual RunRecord RunFused<T>(IFusedTrainer<T> trainer) where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw new NotSupportedException($"{GetType().Name} has no fused CPU update: run it on the tensor path (Backend.Auto or Tensors)");
 
     protected IEnumerable<string> LrErrors() =>
         Require.Positive($"{GetType().Name}.Lr", Lr, "use a small positive learning rate, e.g. 0.06");

@@ -27,6 +27,11 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
     internal override string Kernel => $"{Name}{(Centered ? " centered" : "")}{(Momentum > 0 ? " momentum" : "")}{(WeightDecay != 0 ? " decay" : "")}";
 
     internal override bool MasksDecay => true;
+    internal override bool HasSecondMoment => true;
+    internal override bool Checkpointable => true;
+    internal override bool HasFusedUpdate => true;
+
+    internal override RunRecord RunFused<T>(IFusedTrainer<T> trainer) => trainer.Train(new RmsPropUpdate<T>(this, trainer.Length));
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
         new State(runs.Cast<RmsProp>().ToList(), param, decayMask);

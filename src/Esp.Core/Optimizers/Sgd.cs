@@ -25,6 +25,10 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
     internal override string Kernel => $"{Name}{(Momentum > 0 ? " momentum" : "")}{(Nesterov ? " nesterov" : "")}{(WeightDecay != 0 ? " decay" : "")}";
 
     internal override bool MasksDecay => true;
+    internal override bool Checkpointable => true;
+    internal override bool HasFusedUpdate => true;
+
+    internal override RunRecord RunFused<T>(IFusedTrainer<T> trainer) => trainer.Train(new SgdUpdate<T>(this, trainer.Length));
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
         new State(runs.Cast<Sgd>().ToList(), param, decayMask);

@@ -45,6 +45,9 @@ public abstract record Problem
     /// </summary>
     internal virtual double StepCost(int batchSize) => (double)Parameters + batchSize;
 
+    /// <summary>Whether the fused CPU path (<see cref="FusedRun"/>) can run it: the quadratic problem only.</summary>
+    internal virtual bool HasFusedPath => false;
+
     /// <summary>Per-step columns the problem reports besides the loss (BERT: the masked-LM and next-sentence parts, and
     /// validation every plot_every steps; a step without a value records NaN).</summary>
     internal virtual IReadOnlyList<string> ReportedColumns => [];

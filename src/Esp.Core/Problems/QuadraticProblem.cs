@@ -29,6 +29,8 @@ public sealed record QuadraticProblem(
 
     internal override object BatchKey => (N, D, Precision);
 
+    internal override bool HasFusedPath => true;
+
     /// <summary>The coefficients on the host (as drawn) and on the device twice (the epoch's gathered copy), the
     /// epoch's visiting order (host and int64 device copy), the batch losses' float64 copies and about a dozen
     /// D-sized tensors (x, moments, gradient, the step's temporaries).</summary>

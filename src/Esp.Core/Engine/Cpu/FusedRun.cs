@@ -11,9 +11,8 @@ namespace Esp;
 /// </summary>
 static class FusedRun
 {
-    /// <summary>Whether <paramref name="x"/> can run fused: the quadratic problem with one of Esp's own optimizers.</summary>
-    public static bool Supports(Experiment x) => x.Problem is QuadraticProblem
-        && x.Optimizer is Adam { ClipGradNorm: null } or AdamW { ClipGradNorm: null } or RmsProp or Sgd; // clipping needs the whole gradient's norm first
+    /// <summary>Whether <paramref name="x"/> can run fused: a problem with a fused path and an optimizer with a fused update.</summary>
+    public static bool Supports(Experiment x) => x.Problem.HasFusedPath && x.Optimizer.HasFusedUpdate;
 
     /// <summary>Runs <paramref name="x"/>; with <paramref name="options"/>' CheckpointEvery it saves its state every K epochs
     /// and at the end (<see cref="FusedCheckpoint"/>), and with Resume continues from the newest good one.</summary>
@@ -25,17 +24,17 @@ static class FusedRun
 
 static class FusedRun<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<StepsDone>? steps, EngineOptions options)
+    public static RunRecord Execute(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<StepsDone>? steps, EngineOptions options) =>
+        x.Optimizer.RunFused(new Trainer(run, x, log, cancel, steps, options, Lanes.Padded<T>(x.Problem.Parameters)));
+
+    /// <summary>The run, handed to the optimizer, which gives back its own update to train with.</summary>
+    sealed class Trainer(int run, Experiment x, Action<string> log, CancellationToken cancel, Action<StepsDone>? steps, EngineOptions options, int length)
+        : IFusedTrainer<T>
     {
-        int length = Lanes.Padded<T>(x.Problem.Parameters);
-        return x.Optimizer switch
-        {
-            Adam a => Train(run, x, log, cancel, steps, options, length, new AdamUpdate<T>(a, decoupled: false, length)),
-            AdamW w => Train(run, x, log, cancel, steps, options, length, new AdamUpdate<T>(w.AsAdam, decoupled: true, length)),
-            RmsProp r => Train(run, x, log, cancel, steps, options, length, new RmsPropUpdate<T>(r, length)),
-            Sgd s => Train(run, x, log, cancel, steps, options, length, new SgdUpdate<T>(s, length)),
-            _ => throw new NotSupportedException($"the fused CPU engine has no update for {x.Optimizer.GetType().Name}"),
-        };
+        public int Length => length;
+
+        public RunRecord Train<TUpdate>(TUpdate update) where TUpdate : struct, IDenseUpdate<T> =>
+            FusedRun<T>.Train(run, x, log, cancel, steps, options, length, update);
     }
 
     /// <summary>Steps between progress reports within an epoch: a fused step takes microseconds.</summary>

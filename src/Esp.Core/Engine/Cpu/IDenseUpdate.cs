@@ -25,3 +25,13 @@ interface IDenseUpdate<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Every array the update keeps between steps (what a checkpoint saves; empty ones for unused options).</summary>
     IReadOnlyList<T[]> State { get; }
 }
+
+/// <summary>A fused CPU run waiting for its optimizer's update (<see cref="Optimizer.RunFused{T}"/>): the optimizer
+/// builds its <see cref="IDenseUpdate{T}"/> for arrays of <see cref="Length"/> and trains with it.</summary>
+interface IFusedTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>D rounded up to whole vectors: the length of every dense array.</summary>
+    int Length { get; }
+
+    RunRecord Train<TUpdate>(TUpdate update) where TUpdate : struct, IDenseUpdate<T>;
+}
