@@ -27,6 +27,7 @@ public sealed class Progress : IDisposable
     TimeSpan started, lastPrinted;
     int runs, done, workers = 1;
     long totalSteps, stepsDone, computed;
+    double costComputed; // the cost of the steps computed now (not replayed), all kinds together
     bool running;
 
     /// <summary>One kind of run: its cost still to go (cost model units) and, summed over its runs, the worker time they
@@ -67,7 +68,7 @@ public sealed class Progress : IDisposable
         lock (gate)
         {
             this.workers = Math.Max(1, workers);
-            (runs, done, totalSteps, stepsDone, computed, running) = (grid.Count, 0, grid.Sum(x => (long)x.TotalSteps), 0, 0, true);
+            (runs, done, totalSteps, stepsDone, computed, costComputed, running) = (grid.Count, 0, grid.Sum(x => (long)x.TotalSteps), 0, 0, 0, true);
             reported.Clear();
             seen.Clear();
             going.Clear();
@@ -116,6 +117,7 @@ public sealed class Progress : IDisposable
         kind.CostLeft -= steps * kind.CostPerStep;
         if (!timed) return;
         computed += steps;
+        costComputed += steps * kind.CostPerStep;
         var t = now();
         if (seen.TryGetValue(run, out var last)) // the steps before a run's first report ran for an unknown time
             kind.Timed(steps * kind.CostPerStep, (t - last).TotalSeconds, t);
@@ -127,13 +129,15 @@ public sealed class Progress : IDisposable
     /// The seconds left: each kind's remaining cost at its measured worker time per cost unit (a kind not yet measured
     /// at that of those that are), divided among the workers (or the runs left, if fewer): runs share the cores, so their
     /// times add up per worker, not in sequence. A run holds one worker, so no less than the longest that one running run
-    /// still needs. NaN until some kind is measured.
+    /// still needs. Runs too short to report twice (one step each) are never measured alone: until some kind is, every
+    /// kind goes at the grid's own rate so far, the workers' time per cost computed. NaN until any step is computed.
     /// </summary>
     double SecondsLeft()
     {
         var measured = kinds.Values.Where(k => !double.IsNaN(k.SecondsPerCost)).ToList();
-        if (measured.Count == 0) return double.NaN;
-        double fallback = measured.Sum(k => k.Seconds) / measured.Sum(k => k.Measured);
+        if (measured.Count == 0 && costComputed == 0) return double.NaN;
+        double fallback = measured.Count > 0 ? measured.Sum(k => k.Seconds) / measured.Sum(k => k.Measured)
+            : (now() - started).TotalSeconds * Math.Clamp(runs, 1, workers) / costComputed;
         double Rate(Kind k) => double.IsNaN(k.SecondsPerCost) ? fallback : k.SecondsPerCost;
         int workersBusy = Math.Clamp(runs - done, 1, workers);
         double shared = kinds.Values.Sum(k => Math.Max(0, k.CostLeft) * Rate(k)) / workersBusy;

@@ -75,6 +75,25 @@ public sealed class ProgressTests
     }
 
     [Fact]
+    public void Runs_of_one_step_each_get_a_time_left_from_the_grids_own_rate()
+    {
+        // runs too short to report twice are never timed alone (surge.csx's one-step runs): the grid's rate so far counts
+        var oneStep = new Experiment(new QuadraticProblem(N: 10, D: 10), new Adam(), Sampler.Shuffle, Epochs: 1, BatchSize: 10);
+        var grid = Enumerable.Range(0, 100).Select(seed => oneStep with { Seed = seed }).ToList();
+        var c = new Clocked();
+        c.Progress.Start(grid, workers: 2);
+        Assert.True(double.IsNaN(c.Progress.Estimate().Left));
+        for (int k = 0; k < 50; k++)
+        {
+            c.Now += TimeSpan.FromMilliseconds(20);
+            c.Progress.Steps(new StepsDone(k, grid[k], 1));
+        }
+        var (elapsed, left, done) = c.Progress.Estimate();
+        Assert.Equal((1.0, 0.5), (elapsed, done));
+        Assert.Equal(1.0, left, 9); // half the grid in 1 s: the other half in 1 s more
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void The_time_left_is_within_2x_of_the_truth_once_a_tenth_of_a_mixed_grid_is_done()
     {
