@@ -48,7 +48,7 @@ Optimal("noisy_quadratic", oneStep, r => r.EpochEndFullLoss.Length > 0 ? r.Epoch
 // (b) Fashion-MNIST, a fixed number of examples: one epoch of the training images.
 var network = new Network(new Mlp(784, [256, 128], 10), new FashionMnist(TrainExamples: Args.Quick ? 2000 : 12_000, ValidationExamples: 0));
 int[] networkBatches = Args.Quick ? [16, 64] : [4, 8, 16, 32, 64, 128, 256, 512];
-var networkLrs = new Dictionary<string, double[]> { ["sgd"] = Grid(1e-3, 1.024, 2), ["adam"] = Grid(1e-4, 0.0256, 2), ["lion"] = Grid(1e-5, 0.00256, 2) };
+var networkLrs = new Dictionary<string, double[]> { ["sgd"] = Grid(1e-3, 1.024, 2), ["adam"] = Grid(1e-4, 0.0256, 2), ["lion"] = Grid(1e-5, 0.01024, 2) };
 var epoch = Run(from b in networkBatches
                 from name in laws.Keys
                 from lr in networkLrs[name]

@@ -121,7 +121,7 @@ public static class ScriptRunner
                 var shard = line.Shard;
                 // a shard's figures and tables would show partial results: they go to a folder that is then removed
                 var partial = shard is null ? null : Directory.CreateDirectory(Path.Combine(staging, "partial")).FullName;
-                OutputFolder.Current = partial ?? staging;
+                using var outputs = OutputFolder.Use(partial ?? staging);
                 var arguments = new ScriptArgs(line);
                 using var progress = new Progress(stderr, liveProgress);
                 var globals = new ScriptGlobals(arguments, progress, interrupt.Token,

@@ -14,6 +14,18 @@ public sealed class ScriptHostTests : IDisposable
         """;
 
     [Fact]
+    public void A_figure_saved_after_a_script_goes_where_it_would_have_gone_before_it_not_into_the_moved_staging_folder()
+    {
+        var before = OutputFolder.Current;
+        var (code, _, err, _) = scratch.Run(scratch.Write("tiny.csx", Tiny), quick: true);
+        Assert.True(code == 0, err);
+        Assert.Equal(before, OutputFolder.Current);
+        using (OutputFolder.Use(scratch.Folder))
+            Assert.Equal(Path.Combine(scratch.Folder, "after.html"), OutputFolder.Resolve("after.html"));
+        Assert.Equal(before, OutputFolder.Current);
+    }
+
+    [Fact]
     public void A_script_that_does_not_compile_reports_file_line_and_column_and_writes_nothing()
     {
         var script = scratch.Write("broken.csx", "var a = 1;\n\n// the next line uses an unknown name\nvar b = a +  unknownName;\n");
