@@ -133,8 +133,7 @@ public static class ScriptRunner
                     shard?.Shard, recorded);
                 finished = () => globals.Records.Count;
                 string? scriptError = null;
-                var previousOut = Console.Out;
-                Console.SetOut(shard is null ? stdout : TextWriter.Null); // scripts print with Console.WriteLine
+                using (ScriptConsole.Use(shard is null ? stdout : TextWriter.Null)) // scripts print with Console.WriteLine
                 try { script.Run(globals).GetAwaiter().GetResult(); }
                 catch (Exception e) when (shard is not null && globals.Grids.Count > 0 && !globals.InRun
                                           && e is not (InvalidExperimentException or ShardMismatchException) && !IsCancellation(e))
@@ -144,7 +143,6 @@ public static class ScriptRunner
                         "may need the whole grid, which only the merge has. The shard's runs are kept; a Run call that was not " +
                         "reached is reported by the merge");
                 }
-                finally { Console.SetOut(previousOut); }
                 foreach (var name in arguments.Unread)
                     stderr.WriteLine($"esp-script: warning: --{name} {line.Values![name]} was given but " +
                         $"{Path.GetFileName(line.Script)} never read it (no Args.Get(\"{name}\", ...) ran): this run did not use it");

@@ -2,7 +2,8 @@ using Deedle;
 
 /// <summary>
 /// A scratch folder for scripts, results and the compiled-script cache of one test, and a way to run
-/// esp-script in-process capturing what it prints. The tests share Console, so they run one at a time.
+/// esp-script in-process capturing what it prints (each run's Console goes to its own writers: ScriptConsole). The
+/// collection runs its tests one at a time all the same: some time what they run, others spawn processes that load the cores.
 /// </summary>
 public sealed class Scratch : IDisposable
 {

@@ -26,6 +26,29 @@ public sealed class ScriptHostTests : IDisposable
     }
 
     [Fact]
+    public void Two_scripts_running_at_once_in_one_process_each_print_to_their_own_output()
+    {
+        string Script(string name) => scratch.Write($"{name}.csx", $$"""
+            for (int k = 0; k < 50; k++)
+            {
+                Console.WriteLine($"{{name}} {k}");
+                Run(new Experiment(new QuadraticProblem(N: 100, D: 100), new Adam(), Sampler.Shuffle, Epochs: 4, BatchSize: 20, Seed: k));
+            }
+            """);
+        var (a, b) = (Script("alpha"), Script("beta"));
+        var runs = new[] { a, b }.Select(script => Task.Run(() => scratch.Run(script))).ToArray();
+        Task.WaitAll(runs);
+
+        foreach (var (run, name) in runs.Zip(new[] { "alpha", "beta" }))
+        {
+            var (code, output, err, _) = run.Result;
+            Assert.True(code == 0, err);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("alpha") || l.StartsWith("beta")).ToList();
+            Assert.Equal(Enumerable.Range(0, 50).Select(k => $"{name} {k}"), lines);
+        }
+    }
+
+    [Fact]
     public void A_script_that_does_not_compile_reports_file_line_and_column_and_writes_nothing()
     {
         var script = scratch.Write("broken.csx", "var a = 1;\n\n// the next line uses an unknown name\nvar b = a +  unknownName;\n");

@@ -10,7 +10,7 @@ public static class Engine
     /// before any compute. Runs are batched (see <see cref="EngineOptions"/>): on the CPU each core takes whole
     /// runs with fused SIMD loops, on a GPU runs that share sizes step together as [runs, D] tensors; a run's
     /// numbers are the same alone or in a batch. A run whose loss becomes NaN or Inf stops there, is marked
-    /// "diverged" and its message is written to <paramref name="log"/> (stderr by default); the other runs go
+    /// "diverged" and its message is written to <paramref name="log"/> (and kept in its record; null: nowhere); the other runs go
     /// on. <paramref name="onRunDone"/> is called as each run finishes (one call at a time, in finishing order).
     /// Runs are numbered from <paramref name="firstRun"/> in the grid's order, or by <paramref name="numbers"/> when
     /// given (a shard's slice of a larger grid keeps the whole grid's numbers), and results keep the grid's order.
@@ -32,7 +32,7 @@ public static class Engine
 
         var records = new RunRecord[grid.Count];
         var gate = new object();
-        var writer = log ?? Console.Error;
+        var writer = log ?? TextWriter.Null; // the core prints nothing of its own: a caller that wants the lines passes a writer
         void Log(string message) { lock (gate) writer.WriteLine(message); }
         void Steps(StepsDone steps) { lock (gate) onSteps?.Invoke(steps); }
         void Done(int index, RunRecord record)
