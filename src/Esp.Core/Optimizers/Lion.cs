@@ -50,12 +50,13 @@ public sealed record Lion(double Lr = 1e-4, double Beta1 = 0.9, double Beta2 = 0
 
         public override Tensor Step(Tensor grad, Tensor param, IReadOnlyList<double> lr)
         {
-            using var k = new Scalars();
+            using var k = new Scalars(); // add's alpha held: an implicit Scalar may be freed by the GC mid-call (sub has none)
+            var one = k[1];
             var rate = runs.Of(lr);
             // as the authors' code: decay first, then the sign of the interpolation, then the momentum
-            var decayed = decays ? param.mul(rate.mul(weightDecay).neg_().add_(k[1])) : param;
-            var stepped = decayed.sub(m.mul(beta1).add_(grad.mul(oneMinusBeta1)).sign_().mul_(rate));
-            m.mul_(beta2).add_(grad.mul(oneMinusBeta2));
+            var decayed = decays ? param.mul(rate.mul(weightDecay).neg_().add_(one)) : param;
+            var stepped = decayed.sub(m.mul(beta1).add_(grad.mul(oneMinusBeta1), one).sign_().mul_(rate));
+            m.mul_(beta2).add_(grad.mul(oneMinusBeta2), one);
             StepCount++;
             return stepped.sub_(param);
         }
