@@ -51,6 +51,7 @@ public sealed record Experiment(
             yield return $"Probes.GradientSpikeTheta must be a positive threshold, got {Require.Show(theta)}: use e.g. 5000 (SPAM's)";
         if (p.GradientSpikeTheta is not null && !Optimizer.HasSecondMoment)
             yield return $"Probes.GradientSpikeTheta compares g^2 with the optimizer's second moment v, and {Optimizer.GetType().Name} has none: use an optimizer with one (Adam, AdamW, RmsProp, Spam), or leave it null";
+        foreach (var e in p.Extra.SelectMany(probe => probe.Errors(this))) yield return e;
         foreach (var e in p.BatchLossesAtEpochStart.Where(e => e < 0 || e >= Epochs))
             yield return $"Probes.BatchLossesAtEpochStart must list epochs in [0, {Epochs}), got {e}: epochs are numbered from 0";
     }

@@ -10,7 +10,9 @@ namespace Esp;
 /// the loss of every batch of that epoch is evaluated (paper figure 10b). EpochEndFullLoss records the
 /// full-dataset loss after each epoch. GradientSpikeTheta = theta adds grad_spikes: the fraction of coordinates whose
 /// gradient is a spike by SPAM's rule, g^2 > theta v (v, the optimizer's second moment, before the step); it needs an
-/// optimizer with a second moment (Adam, AdamW, RmsProp, Spam).
+/// optimizer with a second moment (Adam, AdamW, RmsProp, Spam). Extra lists step probes as values
+/// (<see cref="StepProbe"/>, e.g. <c>Extra: [new CosineGradMomentum()]</c>), each adding its own columns; they run on the
+/// tensor path.
 /// </summary>
 public sealed record Probes(
     bool GradNorm = false,
@@ -20,7 +22,8 @@ public sealed record Probes(
     ValueList<int> Coordinates = default,
     ValueList<int> BatchLossesAtEpochStart = default,
     bool EpochEndFullLoss = false,
-    double? GradientSpikeTheta = null)
+    double? GradientSpikeTheta = null,
+    ValueList<StepProbe> Extra = default)
 {
     public static readonly Probes None = new();
 

@@ -122,6 +122,8 @@ static class BatchPlan
             yield return $"experiment {index}: EngineOptions.Backend = Fused runs on the CPU only, but Experiment.Device is \"{x.Device}\": use Backend.Tensors (or Auto) for a GPU";
         if (x.Recorded.GradientSpikeTheta is not null)
             yield return $"experiment {index}: EngineOptions.Backend = Fused does not record Probes.GradientSpikeTheta: use Backend.Auto or Tensors";
+        if (x.Recorded.Extra.Count > 0)
+            yield return $"experiment {index}: EngineOptions.Backend = Fused does not run step probes (Probes.Extra): use Backend.Auto or Tensors";
         if (!x.Problem.HasFusedPath)
             yield return $"experiment {index}: EngineOptions.Backend = Fused runs the quadratic problem only, got {x.Problem.GetType().Name}: use Backend.Auto or Tensors";
         else if (!FusedRun.Supports(x))

@@ -9,6 +9,7 @@ sealed class StepColumns
     public int Loss, Lr, GradNorm = -1, MNorm = -1, VNorm = -1, StepNorm = -1, GradSpikes = -1;
     public int TrackedBefore = -1, TrackedAfter = -1, GDotTracked = -1, MDotTracked = -1, StepDotTracked = -1;
     public int[] MCoordinate = [], VCoordinate = [], Reported = [], ProblemReported = [];
+    public int[][] Extra = []; // each step probe's columns
 
     int Add(string name)
     {
@@ -39,6 +40,7 @@ sealed class StepColumns
         }
         c.MCoordinate = p.Coordinates.Select(i => c.Add($"m_{i}")).ToArray();
         c.VCoordinate = p.Coordinates.Select(i => c.Add($"v_{i}")).ToArray();
+        c.Extra = p.Extra.Select(probe => probe.Columns.Select(c.Add).ToArray()).ToArray();
         c.Reported = (optimizer?.ReportedColumns ?? []).Select(c.Add).ToArray();
         c.ProblemReported = (problem?.ReportedColumns ?? []).Select(c.Add).ToArray();
         return c;

@@ -33,6 +33,7 @@ public sealed record Adam(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 0
     internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}{(ClipGradNorm is null ? "" : " clip")}";
 
     internal override bool MasksDecay => true;
+    internal override bool HasFirstMoment => true;
     internal override bool HasSecondMoment => true;
     internal override bool Checkpointable => true;
     internal override bool HasFusedUpdate => ClipGradNorm is null; // clipping needs the whole gradient's norm first
@@ -61,6 +62,7 @@ public sealed record AdamW(double Lr = 0.06, double Beta1 = 0.9, double Beta2 = 
     internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}{(ClipGradNorm is null ? "" : " clip")}";
 
     internal override bool MasksDecay => true;
+    internal override bool HasFirstMoment => true;
     internal override bool HasSecondMoment => true;
     internal override bool Checkpointable => true;
     internal override bool HasFusedUpdate => ClipGradNorm is null; // clipping needs the whole gradient's norm first

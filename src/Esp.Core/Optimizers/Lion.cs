@@ -25,6 +25,7 @@ public sealed record Lion(double Lr = 1e-4, double Beta1 = 0.9, double Beta2 = 0
     internal override string Kernel => $"{Name}{(WeightDecay != 0 ? " decay" : "")}";
     internal override bool MasksDecay => true;
     internal override bool Checkpointable => true;
+    internal override bool HasFirstMoment => true;
 
     internal override OptimizerState InitRuns(IReadOnlyList<Optimizer> runs, Tensor param, Tensor? decayMask = null) =>
         new State(runs.Cast<Lion>().ToList(), param, decayMask);

@@ -49,6 +49,9 @@ public abstract record Optimizer(double Lr)
     /// <summary>Whether <see cref="InitRuns"/> honours a weight-decay mask (Esp's own optimizers do).</summary>
     internal virtual bool MasksDecay => false;
 
+    /// <summary>Whether its state keeps a first moment m (a momentum buffer), what step probes such as CosineGradMomentum read.</summary>
+    internal virtual bool HasFirstMoment => false;
+
     /// <summary>Whether its state keeps a second moment v (what Probes.GradientSpikeTheta compares g^2 with).</summary>
     internal virtual bool HasSecondMoment => false;
 

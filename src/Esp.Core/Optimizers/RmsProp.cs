@@ -27,6 +27,7 @@ public sealed record RmsProp(double Lr = 0.06, double Beta = 0.99, double Eps = 
     internal override string Kernel => $"{Name}{(Centered ? " centered" : "")}{(Momentum > 0 ? " momentum" : "")}{(WeightDecay != 0 ? " decay" : "")}";
 
     internal override bool MasksDecay => true;
+    internal override bool HasFirstMoment => Momentum > 0;
     internal override bool HasSecondMoment => true;
     internal override bool Checkpointable => true;
     internal override bool HasFusedUpdate => true;

@@ -26,6 +26,7 @@ public sealed record Sgd(double Lr = 0.06, double Momentum = 0, double Dampening
 
     internal override bool MasksDecay => true;
     internal override bool Checkpointable => true;
+    internal override bool HasFirstMoment => Momentum > 0;
     internal override bool HasFusedUpdate => true;
 
     internal override RunRecord RunFused<T>(IFusedTrainer<T> trainer) => trainer.Train(new SgdUpdate<T>(this, trainer.Length));

@@ -41,6 +41,7 @@ public sealed record Spam(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 0
     internal override string Kernel => Name;
 
     internal override bool MasksDecay => true;
+    internal override bool HasFirstMoment => true;
     internal override bool HasSecondMoment => true;
     internal override bool Checkpointable => true;
 

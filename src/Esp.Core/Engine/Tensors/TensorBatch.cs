@@ -139,6 +139,12 @@ sealed class TensorBatch
             Record(columns.MCoordinate[k], state.M?.select(1, probes.Coordinates[k]));
             Record(columns.VCoordinate[k], state.V?.select(1, probes.Coordinates[k]));
         }
+        if (probes.Extra.Count > 0)
+        {
+            var values = new StepValues(grad, state.M, state.V, delta, theta);
+            for (int k = 0; k < probes.Extra.Count; k++)
+                foreach (var (column, value) in columns.Extra[k].Zip(probes.Extra[k].Compute(values))) Record(column, value);
+        }
         var reported = state.Reported;
         for (int k = 0; k < columns.Reported.Length; k++) Record(columns.Reported[k], reported[k]);
         var problemReported = problem.Reported(trained, theta, t);
