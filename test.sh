@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs the Debian packages the tests use when any is missing, then runs them.
-#   ./test.sh          every test (what CI runs; about 10 minutes on 2 cores)
+#   ./test.sh          every test (what CI runs; about 5 minutes on 2 cores once built)
 #   ./test.sh --fast   the everyday tier: every test not marked [Trait("Category", "Slow")] (about 3 minutes)
 # Packages: chromium renders the figure pages; dataset-fashion-mnist and fortunes are the network and BERT tests'
 # data; slurmctld, slurmd, slurm-client and munge run the one-node Slurm cluster a test submits a sweep to. The
