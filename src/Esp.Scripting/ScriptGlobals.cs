@@ -39,11 +39,20 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
     /// <summary>
     /// Set it to have loss spikes counted: runs.csv gains loss_spikes and spike_score (the % of steps flagged) and
     /// spikes.csv lists every spike, e.g. <c>Spikes = new ZScoreRule(Window: 100, K: 7);</c>. Null: no spike columns.
+    /// One rule counts every run of the script, so it is set before the first Run, once: set after a Run, or set again
+    /// to another rule, it is refused (the order a script reads in is the order it means).
     /// </summary>
     public SpikeRule? Spikes
     {
         get => spikes;
-        set => spikes = value?.Errors().ToList() is { Count: > 0 } errors ? throw new InvalidExperimentException(errors) : value;
+        set
+        {
+            if (value?.Errors().ToList() is { Count: > 0 } errors) throw new InvalidExperimentException(errors);
+            if (grids.Count > 0 && value != spikes)
+                throw new InvalidExperimentException([$"Spikes = {value?.Label ?? "null"} comes after a Run call, but one rule counts every run " +
+                    $"of the script (so far {spikes?.Label ?? "none"}): set Spikes once, before the first Run"]);
+            spikes = value;
+        }
     }
 
     SpikeRule? spikes;
@@ -51,8 +60,10 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
     /// <summary>Every run of every Run call so far (the host saves them as steps.csv and runs.csv).</summary>
     public IReadOnlyList<RunRecord> Records => records;
 
-    /// <summary>Runs the experiments with a progress display; runs are numbered across calls.</summary>
-    public Results Run(IEnumerable<Experiment> experiments)
+    /// <summary>Runs the experiments with a progress display; runs are numbered across calls. <paramref name="options"/>
+    /// are this call's engine options (null: <see cref="EngineOptions"/>, which the command line fills in), e.g.
+    /// <c>Run(grid, EngineOptions with { Threads = 1 })</c>.</summary>
+    public Results Run(IEnumerable<Experiment> experiments, EngineOptions? options = null)
     {
         var grid = experiments.ToList();
         Experiment.ValidateAll(grid); // before the progress display starts
@@ -63,21 +74,21 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
         InRun = true;
         try
         {
-            var results = recorded is not null ? Recorded(grid, first) : Compute(grid, first, slice);
+            var results = recorded is not null ? Recorded(grid, first) : Compute(grid, first, slice, options ?? EngineOptions);
             records.AddRange(results.RunRecords);
             return results;
         }
         finally { InRun = false; }
     }
 
-    Results Compute(IReadOnlyList<Experiment> grid, int first, IReadOnlyList<int> slice)
+    Results Compute(IReadOnlyList<Experiment> grid, int first, IReadOnlyList<int> slice, EngineOptions options)
     {
         if (slice.Count == 0) return new Results([]); // a shard can get no run of a small grid
         var runs = slice.Select(i => grid[i]).ToList();
-        progress.Start(runs, EngineOptions.CpuWorkers);
+        progress.Start(runs, options.CpuWorkers);
         try
         {
-            return Engine.Run(runs, progress.Log, progress.RunDone, first, EngineOptions, cancel, progress.Steps,
+            return Engine.Run(runs, progress.Log, progress.RunDone, first, options, cancel, progress.Steps,
                 numbers: slice.Select(i => first + i).ToList());
         }
         finally { progress.Finish(); } // ends the live line, also when interrupted

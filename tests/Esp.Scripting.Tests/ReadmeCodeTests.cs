@@ -67,13 +67,13 @@ public sealed partial class ReadmeCodeTests
         return above.Length > 0 && Compile(above + "\n" + block.Source).Count == 0 ? [] : errors;
     }
 
-    /// <summary>The extraction finds what the documents hold: the README's script and its EngineOptions line.</summary>
+    /// <summary>The extraction finds what the documents hold: the README's script and its Run call with options.</summary>
     [Fact]
     public void The_readmes_blocks_are_found()
     {
         var readme = BlocksOf("README.md");
         Assert.Contains(readme, b => b.FirstLine == "// experiments/my_eps.csx");
-        Assert.Contains(readme, b => b.FirstLine.StartsWith("EngineOptions = EngineOptions with {", StringComparison.Ordinal));
+        Assert.Contains(readme, b => b.FirstLine.StartsWith("var tensorRuns = Run(grid, EngineOptions with {", StringComparison.Ordinal));
         Assert.All(readme, b => Assert.DoesNotContain("```", b.Code));
     }
 

@@ -49,6 +49,26 @@ public sealed class ScriptHostTests : IDisposable
     }
 
     [Fact]
+    public void Options_passed_to_a_Run_call_are_that_calls_and_a_spike_rule_set_after_a_Run_is_refused()
+    {
+        var script = scratch.Write("scoped.csx", """
+            var x = new Experiment(new QuadraticProblem(N: 100, D: 100), new Adam(), Sampler.Shuffle, Epochs: 4, BatchSize: 20);
+            try { Run(new[] { x }, EngineOptions with { RunsPerBatch = 0 }); }
+            catch (InvalidExperimentException e) { Console.WriteLine("refused: " + e.Message.Split('\n')[1].Trim()); }
+            Run(x);
+            Console.WriteLine("ran with the script's options");
+            Spikes = new ZScoreRule(Window: 20, K: 4);
+            """);
+        var (code, output, err, _) = scratch.Run(script);
+
+        Assert.Contains("refused: EngineOptions.RunsPerBatch must be >= 1, got 0", output);
+        Assert.Contains("ran with the script's options", output);
+        Assert.Equal(ScriptRunner.InvalidDescription, code);
+        Assert.Contains("Spikes = z > 4 over 20 steps comes after a Run call, but one rule counts every run of the script (so far none): " +
+            "set Spikes once, before the first Run", err);
+    }
+
+    [Fact]
     public void A_script_that_does_not_compile_reports_file_line_and_column_and_writes_nothing()
     {
         var script = scratch.Write("broken.csx", "var a = 1;\n\n// the next line uses an unknown name\nvar b = a +  unknownName;\n");
