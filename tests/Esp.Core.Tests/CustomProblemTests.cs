@@ -125,6 +125,12 @@ public sealed class CustomProblemTests
         Assert.Contains("CustomProblem.N must be >= 1 (the examples a sampler orders), got 0", e.Message);
         Assert.Contains("CustomProblem.Layout must have at least one segment", e.Message);
 
+        var undecayedY = NoisyRosenbrock with { Layout = ParamLayout.Of([("x", [1], ParamInit.Zeros, 1, true), ("y", [1], ParamInit.Zeros, 1, false)]) };
+        e = Assert.Throws<InvalidExperimentException>(() => Engine.Run(new Experiment(undecayedY, new NewOptimizerTests.SignDescent(), Sampler.Shuffle, Epochs: 4, BatchSize: 16)));
+        Assert.Contains("CustomProblem noisy rosenbrock's layout, which keeps weight decay off y, needs an optimizer that can mask weight decay (Esp's own), " +
+            "got SignDescent: mark every segment as decayed, or use one of Esp's optimizers", e.Message);
+        Assert.Empty(new Experiment(undecayedY, new AdamW(), Sampler.Shuffle, Epochs: 4, BatchSize: 16).Errors());
+
         var perExample = NoisyRosenbrock with { Loss = (a, theta, batch) => a.index_select(0, batch).sub(theta("x")).square() };
         var thrown = Assert.ThrowsAny<Exception>(() => Engine.Run(new Experiment(perExample, new Adam(), Sampler.Shuffle, Epochs: 4, BatchSize: 16)));
         Assert.Contains("CustomProblem noisy rosenbrock: Loss must give one number (the batch's mean loss), got a tensor of shape [16]", thrown.ToString());

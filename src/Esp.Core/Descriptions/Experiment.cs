@@ -37,8 +37,8 @@ public sealed record Experiment(
         if (Seed < 0) yield return $"Experiment.Seed must be >= 0, got {Seed}: use any non-negative integer";
         foreach (var e in DeviceErrors(Device)) yield return e;
         foreach (var e in From?.Errors(this) ?? []) yield return e;
-        if (Problem is Network { DecayOn: DecayOn.WeightsOnly } && !Optimizer.MasksDecay)
-            yield return $"Network.DecayOn = WeightsOnly needs an optimizer that can mask weight decay (Esp's Adam, AdamW, RmsProp, Sgd), got {Optimizer.GetType().Name}: use DecayOn.All";
+        if (Problem.MaskedDecay is var (why, fix) && !Optimizer.MasksDecay)
+            yield return $"{why} needs an optimizer that can mask weight decay (Esp's own), got {Optimizer.GetType().Name}: {fix}";
         if (BatchSize < 1 || BatchSize > Problem.Examples) yield break; // the probe checks below need a valid batch size
         if ((long)Epochs * StepsPerEpoch > int.MaxValue)
             yield return $"Experiment.Epochs x steps per epoch must be at most {int.MaxValue} steps, got {Epochs} x {StepsPerEpoch}: use fewer epochs or a larger BatchSize";

@@ -37,6 +37,8 @@ public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPa
 
     internal override object? BatchKey => null; // a network run is a batch of its own
 
+    internal override (string Why, string Fix)? MaskedDecay => DecayOn == DecayOn.WeightsOnly ? ("BertPretraining.DecayOn = WeightsOnly", "use DecayOn.All") : null;
+
     /// <summary>theta with its moments, gradient and temporaries (8 D), the pairs (host and device: tokens, segments,
     /// and per slot position, label and weight), a training step's activations and a validation chunk's
     /// (<see cref="Bert.Activations"/>): validation runs within a step, while the step's own are still held.</summary>

@@ -26,6 +26,11 @@ public sealed record CustomProblem<TData>(string Name, int N, ParamLayout Layout
 
     internal override object? BatchKey => null; // one run per batch: the loss is written for one run's theta
 
+    internal override (string Why, string Fix)? MaskedDecay => Layout?.Segments.Any(s => !s.Decay) == true
+        ? ($"CustomProblem {Name}'s layout, which keeps weight decay off {string.Join(", ", Layout.Segments.Where(s => !s.Decay).Select(s => s.Name))},",
+           "mark every segment as decayed, or use one of Esp's optimizers")
+        : null;
+
     /// <summary>Theta with its moments, gradient and the step's temporaries (about 8 D); the data's own tensors and the
     /// loss's activations are the script's and not counted.</summary>
     internal override long TensorBytesPerRun(Experiment x) => 8L * Parameters * (Precision == Precision.Float64 ? 8 : 4);

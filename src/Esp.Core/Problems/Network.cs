@@ -33,6 +33,8 @@ public sealed record Network(Model Model, Dataset Data, Precision Precision = Pr
 
     internal override object? BatchKey => null; // a network run is a batch of its own
 
+    internal override (string Why, string Fix)? MaskedDecay => DecayOn == DecayOn.WeightsOnly ? ("Network.DecayOn = WeightsOnly", "use DecayOn.All") : null;
+
     /// <summary>
     /// The data (per example the file's bytes, the host's floats and the device's copy, and the labels), theta with its
     /// moments, gradient and the step's temporaries (about 8 D), and the larger of a training step's activations and an

@@ -45,6 +45,10 @@ public abstract record Problem
     /// </summary>
     internal virtual double StepCost(int batchSize) => (double)Parameters + batchSize;
 
+    /// <summary>Why the problem keeps weight decay off some parameters, and how to do without that; null: decay applies to
+    /// all. The optimizer must then honour a decay mask (<see cref="Optimizer.MasksDecay"/>).</summary>
+    internal virtual (string Why, string Fix)? MaskedDecay => null;
+
     /// <summary>Whether the fused CPU path (<see cref="FusedRun"/>) can run it: the quadratic problem only.</summary>
     internal virtual bool HasFusedPath => false;
 
