@@ -8,7 +8,11 @@ namespace Esp;
 /// </summary>
 static class AvailableMemory
 {
-    public static long Bytes() => Math.Min(Physical(), CgroupLimit("/sys/fs/cgroup", File.Exists("/proc/self/cgroup") ? File.ReadAllText("/proc/self/cgroup") : "") ?? long.MaxValue);
+    static readonly Lazy<long> bytes = new(() =>
+        Math.Min(Physical(), CgroupLimit("/sys/fs/cgroup", File.Exists("/proc/self/cgroup") ? File.ReadAllText("/proc/self/cgroup") : "") ?? long.MaxValue));
+
+    /// <summary>Read once per process: the budget is asked for several times a Run call, and a process keeps its cgroup.</summary>
+    public static long Bytes() => bytes.Value;
 
     static long Physical() =>
         File.Exists("/proc/meminfo") && File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:")) is { } line

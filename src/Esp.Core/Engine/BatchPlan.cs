@@ -126,7 +126,7 @@ static class BatchPlan
             yield return $"experiment {index}: EngineOptions.Backend = Fused does not run step probes (Probes.Extra): use Backend.Auto or Tensors";
         if (!x.Problem.HasFusedPath)
             yield return $"experiment {index}: EngineOptions.Backend = Fused runs the quadratic problem only, got {x.Problem.GetType().Name}: use Backend.Auto or Tensors";
-        else if (!FusedRun.Supports(x))
+        else if (!x.Optimizer.HasFusedUpdate)
             yield return $"experiment {index}: EngineOptions.Backend = Fused has no fused update for {x.Optimizer.GetType().Name}: use Backend.Auto or Tensors";
     }
 

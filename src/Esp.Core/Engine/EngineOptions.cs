@@ -46,7 +46,7 @@ public sealed record EngineOptions(int? RunsPerBatch = null, long? MemoryBudgetB
     /// <summary>The backend that runs <paramref name="x"/>.</summary>
     public Backend BackendFor(Experiment x) =>
         Backend != Backend.Auto ? Backend
-        : x.Device == "cpu" && FusedRun.Supports(x) && x.Recorded.GradientSpikeTheta is null && x.Recorded.Extra.Count == 0 ? Backend.Fused : Backend.Tensors;
+        : x.Device == "cpu" && FusedRun.Supports(x) ? Backend.Fused : Backend.Tensors;
 
     public IEnumerable<string> Errors()
     {

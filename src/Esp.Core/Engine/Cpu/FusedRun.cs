@@ -11,8 +11,10 @@ namespace Esp;
 /// </summary>
 static class FusedRun
 {
-    /// <summary>Whether <paramref name="x"/> can run fused: a problem with a fused path and an optimizer with a fused update.</summary>
-    public static bool Supports(Experiment x) => x.Problem.HasFusedPath && x.Optimizer.HasFusedUpdate;
+    /// <summary>Whether <paramref name="x"/> can run fused: a problem with a fused path, an optimizer with a fused update,
+    /// and only the probes the fused loops compute (not GradientSpikeTheta, nor step probes).</summary>
+    public static bool Supports(Experiment x) => x.Problem.HasFusedPath && x.Optimizer.HasFusedUpdate
+        && x.Recorded.GradientSpikeTheta is null && x.Recorded.Extra.Count == 0;
 
     /// <summary>Runs <paramref name="x"/>; with <paramref name="options"/>' CheckpointEvery it saves its state every K epochs
     /// and at the end (<see cref="FusedCheckpoint"/>), and with Resume continues from the newest good one.</summary>

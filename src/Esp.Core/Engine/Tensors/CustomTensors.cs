@@ -3,44 +3,35 @@ using static TorchSharp.torch;
 namespace Esp;
 
 /// <summary>
-/// One run of a <see cref="CustomProblem{TData}"/> on the tensor path: the run's data drawn from its seed (tensors made
-/// here belong to the run's dispose scope), theta [1, D], and the script's loss, differentiated by autograd through
-/// views of theta (<see cref="ParamLayout.LossAndGrad"/>). Segments the layout marks as not decayed are masked from
-/// weight decay.
+/// One run of a <see cref="CustomProblem{TData}"/> on the tensor path: what every model run holds (<see cref="ModelTensors"/>:
+/// theta [1, D], views of it by segment, the decay mask of the segments the layout keeps undecayed), the run's data
+/// drawn from its seed (tensors made here belong to the run's dispose scope), and the script's loss, differentiated by
+/// autograd through views of theta (<see cref="ParamLayout.LossAndGrad"/>).
 /// </summary>
-sealed class CustomTensors<TData> : ITensorProblem
+sealed class CustomTensors<TData> : ModelTensors
 {
     readonly CustomProblem<TData> problem;
     readonly TData data;
-    readonly Experiment run;
-    readonly Device device;
-    readonly ScalarType type;
 
     public CustomTensors(Experiment x, CustomProblem<TData> problem, Device device, ScalarType type)
+        : base(problem.Layout, x, problem.MaskedDecay is null ? DecayOn.All : DecayOn.WeightsOnly, device, type)
     {
-        (this.problem, run, this.device, this.type) = (problem, x, device, type);
+        this.problem = problem;
         data = problem.Data(x.Seed);
-        DecayMask = problem.Layout.Segments.All(s => s.Decay) ? null
-            : tensor(problem.Layout.Mask(s => s.Decay), dtype: type, device: device).DetachFromDisposeScope();
     }
 
-    public Tensor? DecayMask { get; }
-
-    public Tensor? RandomState { get => null; set { } }
-
-    public Tensor InitialTheta()
+    public override Tensor InitialTheta()
     {
-        var start = problem.Start?.Invoke(data) ?? problem.Layout.Initial(Rng.For(run.Seed, "init"));
-        if (start.Length != problem.Layout.D)
-            throw new ArgumentException($"CustomProblem {problem.Name}: Start gave {start.Length} values for a layout of D = {problem.Layout.D}: give one per parameter");
-        return tensor(start, [1, start.Length], dtype: type, device: device);
+        if (problem.Start?.Invoke(data) is not { } start) return base.InitialTheta();
+        return start.Length == problem.Layout.D ? Theta(start)
+            : throw new ArgumentException($"CustomProblem {problem.Name}: Start gave {start.Length} values for a layout of D = {problem.Layout.D}: give one per parameter");
     }
 
-    public ITensorEpoch Epoch(int[][][] batches) => new CustomEpoch(this, batches[0]);
+    public override ITensorEpoch Epoch(int[][][] batches) => new CustomEpoch(this, batches[0]);
 
-    public Tensor FullLoss(Tensor theta) => Measure(theta, arange(problem.N, dtype: ScalarType.Int64, device: device));
+    public override Tensor FullLoss(Tensor theta) => Measure(theta, arange(problem.N, dtype: ScalarType.Int64, device: Device));
 
-    public double[][] EpochValues(Tensor theta) => [];
+    public override double[][] EpochValues(Tensor theta) => [];
 
     /// <summary>The mean loss of <paramref name="examples"/> at theta, as a measurement (no gradient), [1] float64.</summary>
     Tensor Measure(Tensor theta, Tensor examples)
@@ -53,10 +44,6 @@ sealed class CustomTensors<TData> : ITensorProblem
     Tensor LossOf(Func<string, Tensor> weight, Tensor examples) => problem.Loss(data, weight, examples) is var loss && loss.numel() == 1 ? loss
         : throw new ArgumentException($"CustomProblem {problem.Name}: Loss must give one number (the batch's mean loss), got a tensor of shape [{string.Join(", ", loss.shape)}]");
 
-    Func<string, Tensor> Views(Tensor parameters) => name => problem.Layout.View(parameters, name);
-
-    public void Dispose() => DecayMask?.Dispose();
-
     sealed class CustomEpoch(CustomTensors<TData> owner, int[][] batches) : ITensorEpoch
     {
         public int Count => batches.Length;
@@ -66,7 +53,7 @@ sealed class CustomTensors<TData> : ITensorProblem
 
     sealed class CustomBatch(CustomTensors<TData> owner, int[] examples) : ITensorBatchLoss
     {
-        Tensor Indices() => tensor(examples.Select(i => (long)i).ToArray(), device: owner.device);
+        Tensor Indices() => tensor(examples.Select(i => (long)i).ToArray(), device: owner.Device);
 
         public Tensor Loss(Tensor theta) => owner.Measure(theta, Indices());
 
