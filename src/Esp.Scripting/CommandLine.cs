@@ -13,7 +13,8 @@ public sealed record CommandLine(
     bool Help = false,
     bool Resume = false,
     ShardSource? Shard = null,
-    string? TensorBoard = null)
+    string? TensorBoard = null,
+    bool Images = false)
 {
     public const string Usage = """
         usage: dotnet esp-script SCRIPT.csx [options] [--NAME VALUE ...]
@@ -44,6 +45,8 @@ public sealed record CommandLine(
           --shards n    the shard count, for JOB_COMPLETION_INDEX (a Job's completions)
           --tensorboard DIR  also write each run's per-step columns and settings as TensorBoard event files,
                         one folder per run (DIR/run-0003/)
+          --images      also write each saved figure as SVG and PNG beside its page (NAME.svg, NAME.png),
+                        drawn from the page by headless Chromium (apt-get install chromium)
           --help        print this text
           --NAME VALUE  an option of the script, read there with Args.Get("NAME", default); a NAME
                         the script never reads is refused before anything runs
@@ -72,7 +75,7 @@ public sealed record CommandLine(
     static (CommandLine? Line, string? Error) ParseAll(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         string? script = null, output = null, cache = null, shard = null, shards = null, tensorBoard = null;
-        bool quick = false, resume = false;
+        bool quick = false, resume = false, images = false;
         int seed = 0;
         var values = new Dictionary<string, string>();
         for (int i = 0; i < args.Count; i++)
@@ -84,6 +87,10 @@ public sealed record CommandLine(
                 case "--help" or "-h": break; // Parse answers it
                 case "--quick": quick = true; break;
                 case "--resume": resume = true; break;
+                case "--images":
+                    if (PageImages.Unavailable is string why) return (null, $"--images: {why}");
+                    images = true;
+                    break;
                 case "--out": output = Next() ?? ""; if (output == "") return (null, "--out needs a folder, e.g. --out results/try1"); break;
                 case "--cache": cache = Next() ?? ""; if (cache == "") return (null, "--cache needs a folder"); break;
                 case "--shard": shard = Next() ?? ""; break;
@@ -113,7 +120,7 @@ public sealed record CommandLine(
         if (script is null) return (null, "give the script to run, e.g. dotnet esp-script experiments/fig19.csx");
         var (source, shardError) = ShardSource.Resolve(shard, shards, environment);
         if (shardError is not null) return (null, shardError);
-        return (new CommandLine(script, output, quick, seed, cache, values, Resume: resume, Shard: source, TensorBoard: tensorBoard), null);
+        return (new CommandLine(script, output, quick, seed, cache, values, Resume: resume, Shard: source, TensorBoard: tensorBoard, Images: images), null);
     }
 
     /// <summary>results/&lt;script name&gt;/ unless --out was given: where the whole results go (and the shards' folder).</summary>

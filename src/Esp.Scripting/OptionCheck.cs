@@ -60,7 +60,7 @@ public static class OptionCheck
 
     /// <summary>esp-script's options that take no value: a "--NAME" followed by another option or by nothing is one of
     /// these misspelt, not a script option missing its value.</summary>
-    public static readonly IReadOnlyList<string> Flags = ["quick", "resume", "help"];
+    public static readonly IReadOnlyList<string> Flags = ["quick", "resume", "images", "help"];
 
     /// <summary>The candidate nearest to <paramref name="name"/> by edit distance, if near enough to be a typo.</summary>
     public static string? Closest(string name, IEnumerable<string> candidates)

@@ -76,7 +76,7 @@ public sealed class ScriptGlobals(ScriptArgs args, Progress progress, Cancellati
         {
             var results = recorded is not null ? Recorded(grid, first) : Compute(grid, first, slice, options ?? EngineOptions);
             records.AddRange(results.RunRecords);
-            return results;
+            return new Results(results.RunRecords, spikes); // the script's rule: its frames hold what runs.csv will
         }
         finally { InRun = false; }
     }

@@ -122,6 +122,7 @@ public static class ScriptRunner
                 // a shard's figures and tables would show partial results: they go to a folder that is then removed
                 var partial = shard is null ? null : Directory.CreateDirectory(Path.Combine(staging, "partial")).FullName;
                 using var outputs = OutputFolder.Use(partial ?? staging);
+                using var images = PageImages.Use(line.Images && shard is null);
                 var arguments = new ScriptArgs(line);
                 using var progress = new Progress(stderr, liveProgress);
                 var globals = new ScriptGlobals(arguments, progress, interrupt.Token,
@@ -160,7 +161,7 @@ public static class ScriptRunner
                         throw new ShardMismatchException($"the shards hold runs that the script does not make now (runs " +
                             $"{string.Join(", ", unused.Take(5))}{(unused.Count > 5 ? ", ..." : "")}): re-run the shards");
                     long rows = globals.Records.Sum(r => (long)r.StepsTaken);
-                    if (globals.Records.Count > 0) new Results(globals.Records).Save(staging, written => progress.Writing(written, rows), globals.Spikes);
+                    if (globals.Records.Count > 0) new Results(globals.Records, globals.Spikes).Save(staging, written => progress.Writing(written, rows));
                     if (globals.ClaimResults.Count > 0) ClaimsFile.Save(globals.ClaimResults, staging);
                 }
                 interrupt.Token.ThrowIfCancellationRequested(); // a script that caught the cancellation still stops

@@ -12,7 +12,7 @@ static class Warmup
     {
         try
         {
-            foreach (var panel in Charts.Lines("warm-up", "x", "y", [new Curve("c", [0.0, 1.0], [1.0, 0.0])]).Panels) panel.GetInlineHtml();
+            Charts.Lines("warm-up", "x", "y", [new Curve("c", [0.0, 1.0], [1.0, 0.0])]).ToHtml();
             var tiny = new Experiment(new QuadraticProblem(N: 16, D: 16), new Adam(), Sampler.Shuffle, Epochs: 1, BatchSize: 4);
             Engine.Run([tiny], TextWriter.Null, options: new EngineOptions(Threads: 1));
         }

@@ -13,11 +13,29 @@ public sealed record GroupStats(IReadOnlyList<string> Keys, double Mean, double 
     /// <summary>As <see cref="Of(Results, string, string[])"/>; <paramref name="includeExploded"/> keeps exploded runs in.</summary>
     public static IReadOnlyList<GroupStats> Of(Results results, string metric, bool includeExploded, params string[] by)
     {
-        var values = results.Runs.GetColumn<double>(metric).GetAllValues().Select(v => v.HasValue ? v.Value : double.NaN).ToArray();
+        foreach (var setting in by.Where(b => !results.RunRecords.Any(r => r.Setting(b) is not null)))
+            throw new ArgumentException($"cannot group by \"{setting}\": no run has that setting; settings: " +
+                string.Join(", ", ColumnOrder.Settings(results.RunRecords)));
+        var values = MetricValues(results, metric);
         bool Counted(RunRecord r) => r.Status == RunStatus.Completed || includeExploded && r.Status == RunStatus.Exploded;
         return results.RunRecords.Select((r, i) => (Keys: by.Select(b => r.Setting(b) ?? "").ToArray(), Value: Counted(r) ? values[i] : double.NaN))
             .GroupBy(p => string.Join("\u0001", p.Keys))
             .Select(g => Of(g.Select(p => p.Value)) with { Keys = g.First().Keys }).ToList();
+    }
+
+    /// <summary>Each run's value of <paramref name="metric"/>, a number column of runs.csv (NaN where missing); a column
+    /// runs.csv lacks, or one of text, is refused with the columns there are.</summary>
+    internal static double[] MetricValues(Results results, string metric)
+    {
+        if (results.RunRecords.Count == 0) return [];
+        var frame = results.Runs;
+        var columns = frame.ColumnKeys.ToList();
+        if (!columns.Contains(metric))
+            throw new ArgumentException($"runs have no column \"{metric}\"; runs.csv has: {string.Join(", ", columns)}" +
+                (metric is "loss_spikes" or "spike_score" ? ". Spike counts need a rule: set Spikes = ... before the first Run" : ""));
+        if (frame.ColumnTypes.ElementAt(columns.IndexOf(metric)) != typeof(double))
+            throw new ArgumentException($"\"{metric}\" is a text column of runs.csv, not a metric: give a number column such as sawtooth_index or final_loss");
+        return frame.GetColumn<double>(metric).GetAllValues().Select(v => v.HasValue ? v.Value : double.NaN).ToArray();
     }
 
     /// <summary>Mean, sample std and count of the finite <paramref name="values"/> (e.g. one number per seed).</summary>

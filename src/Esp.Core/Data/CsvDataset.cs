@@ -28,7 +28,8 @@ public sealed record CsvDataset(string Path, string LabelColumn = "label", doubl
     public override int ValidationExamples => Validation(Content.Y.Length);
     public override int Features => Content.Features;
     public override int Classes => Content.Classes;
-    public override string Label => $"{System.IO.Path.GetFileName(Path)} {TrainExamples}/{ValidationExamples}";
+    public override string Name => System.IO.Path.GetFileName(Path);
+    public override string Label => $"{Name} {TrainExamples}/{ValidationExamples}";
 
     public override IEnumerable<string> Errors()
     {

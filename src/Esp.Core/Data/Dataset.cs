@@ -9,6 +9,13 @@ public abstract record Dataset
     /// <summary>How results name the data, e.g. "fashion-mnist 60000/10000".</summary>
     public abstract string Label { get; }
 
+    /// <summary>Which data, as the dataset column shows it ("fashion-mnist", "tabular", a file's name).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Its settings as result columns of their own: dataset, train_size, validation_size, then its own.</summary>
+    public virtual IEnumerable<(string Column, object Value)> Settings() =>
+        [("dataset", Name), ("train_size", TrainExamples), ("validation_size", ValidationExamples)];
+
     public abstract int TrainExamples { get; }
 
     public abstract int ValidationExamples { get; }

@@ -19,7 +19,8 @@ public sealed record FashionMnist(int TrainExamples = 60_000, int ValidationExam
     public override int ValidationExamples { get; } = ValidationExamples;
     public override int Features => 28 * 28;
     public override int Classes => 10;
-    public override string Label => $"fashion-mnist {TrainExamples}/{ValidationExamples}";
+    public override string Name => "fashion-mnist";
+    public override string Label => $"{Name} {TrainExamples}/{ValidationExamples}";
 
     string Directory => Folder ?? DebianFolder;
 

@@ -13,7 +13,11 @@ public sealed record SyntheticTabular(int TrainExamples = 1000, int ValidationEx
     public override int ValidationExamples { get; } = ValidationExamples;
     public override int Features { get; } = Features;
     public override int Classes { get; } = Classes;
-    public override string Label => $"tabular {TrainExamples}/{ValidationExamples} {Features}x{Classes}";
+    public override string Name => "tabular";
+    public override string Label => $"{Name} {TrainExamples}/{ValidationExamples} {Features}x{Classes}";
+
+    public override IEnumerable<(string Column, object Value)> Settings() =>
+        base.Settings().Concat([("features", (object)Features), ("classes", Classes), ("separation", Separation)]);
 
     public override IEnumerable<string> Errors()
     {

@@ -26,6 +26,11 @@ public sealed record Bert(int Vocab, int Hidden, int Ffn, int Heads, int Blocks,
     /// </summary>
     public static Bert Cpu => new(5_000, 128, 256, 2, 2, 64, 0.1);
 
+    /// <summary>Its hyperparameters as result columns of their own.</summary>
+    public IEnumerable<(string Column, object Value)> Settings() =>
+        [("model_kind", "bert"), ("hidden", Hidden), ("ffn", Ffn), ("heads", Heads), ("blocks", Blocks), ("max_length", MaxLength),
+         ("vocab", Vocab), ("dropout", Dropout)];
+
     public string Label => $"bert h{Hidden} ffn{Ffn} heads{Heads} blocks{Blocks} len{MaxLength} vocab{Vocab}{(Dropout > 0 ? $" dropout {Require.Show(Dropout)}" : "")}";
 
     public IEnumerable<string> Errors()

@@ -19,6 +19,8 @@ public sealed record CustomModel(string Name, int Inputs, int Outputs, ParamLayo
 
     public override string Label => Name;
 
+    public override IEnumerable<(string Column, object Value)> Settings() => [("model_kind", "custom")];
+
     public override IEnumerable<string> Errors()
     {
         if (string.IsNullOrWhiteSpace(Name)) yield return "CustomModel.Name must name the model for the results, e.g. \"my mlp\"";

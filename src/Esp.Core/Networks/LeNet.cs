@@ -14,6 +14,10 @@ public sealed record LeNet(int Classes = 10, Activation Activation = Activation.
 
     public override string Label => $"lenet {Activation.Name()}{(Dropout > 0 ? $" dropout {Require.Show(Dropout)}" : "")}";
 
+    /// <summary>layers: the convolutions' channels, then the fully connected widths.</summary>
+    public override IEnumerable<(string Column, object Value)> Settings() =>
+        [("model_kind", "lenet"), ("layers", $"c6-c16-120-84-{Classes}"), ("activation", Activation.Name()), ("dropout", Dropout)];
+
     public override ParamLayout Layout => ParamLayout.Of([
         ("conv1.weight", [6, 1, 5, 5], ParamInit.Uniform, 25, true), ("conv1.bias", [6], ParamInit.Uniform, 25, false),
         ("conv2.weight", [16, 6, 5, 5], ParamInit.Uniform, 150, true), ("conv2.bias", [16], ParamInit.Uniform, 150, false),

@@ -15,6 +15,9 @@ public sealed record Mlp(int Inputs, ValueList<int> Hidden, int Outputs, Activat
     public override string Label =>
         $"mlp {string.Join("-", Hidden.Prepend(Inputs).Append(Outputs))} {Activation.Name()}{(Dropout > 0 ? $" dropout {Require.Show(Dropout)}" : "")}";
 
+    public override IEnumerable<(string Column, object Value)> Settings() =>
+        [("model_kind", "mlp"), ("layers", string.Join("-", Widths)), ("activation", Activation.Name()), ("dropout", Dropout)];
+
     IReadOnlyList<int> Widths => Hidden.Prepend(Inputs).Append(Outputs).ToList();
 
     public override ParamLayout Layout =>

@@ -12,6 +12,10 @@ public abstract record Model
     /// <summary>How results name the model, e.g. "mlp 784-256-128-10 relu".</summary>
     public abstract string Label { get; }
 
+    /// <summary>Its hyperparameters as result columns of their own (model_kind, then e.g. layers, activation, dropout),
+    /// so that results group and pivot on them rather than on a parse of <see cref="Label"/>.</summary>
+    public abstract IEnumerable<(string Column, object Value)> Settings();
+
     /// <summary>Numbers per example the model reads (784 for a 28x28 image).</summary>
     public abstract int Inputs { get; }
 

@@ -28,7 +28,7 @@ public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPa
     internal override double StepCost(int batchSize) => (double)Parameters * batchSize * Model.MaxLength;
 
     public override IEnumerable<(string Column, object Value)> Settings() =>
-        [("model", Model.Label), ("data", Corpus.Label), ("n", Examples), ("d", Parameters), ("plot_every", PlotEvery),
+        [("model", Model.Label), .. Model.Settings(), ("data", Corpus.Label), ("n", Examples), ("d", Parameters), ("plot_every", PlotEvery),
          ("precision", Precision == Precision.Float64 ? "float64" : "float32"), ("decay_on", DecayOn == DecayOn.All ? "all" : "weights")];
 
     internal override IReadOnlyList<string> ReportedColumns => ValidationPairs > 0
@@ -36,6 +36,8 @@ public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPa
         : ["mlm_loss", "nsp_loss"];
 
     internal override object? BatchKey => null; // a network run is a batch of its own
+
+    internal override IReadOnlyList<string> DerivedSettings => ["model", "n", "d"];
 
     internal override (string Why, string Fix)? MaskedDecay => DecayOn == DecayOn.WeightsOnly ? ("BertPretraining.DecayOn = WeightsOnly", "use DecayOn.All") : null;
 

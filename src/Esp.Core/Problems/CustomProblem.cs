@@ -24,6 +24,8 @@ public sealed record CustomProblem<TData>(string Name, int N, ParamLayout Layout
     public override IEnumerable<(string Column, object Value)> Settings() =>
         [("problem", Name), ("n", N), ("d", Parameters), ("precision", Precision == Precision.Float64 ? "float64" : "float32")];
 
+    internal override IReadOnlyList<string> DerivedSettings => ["d"];
+
     internal override object? BatchKey => null; // one run per batch: the loss is written for one run's theta
 
     internal override (string Why, string Fix)? MaskedDecay => Layout?.Segments.Any(s => !s.Decay) == true

@@ -24,8 +24,10 @@ public sealed record Network(Model Model, Dataset Data, Precision Precision = Pr
     internal override Precision ElementPrecision => Precision;
 
     public override IEnumerable<(string Column, object Value)> Settings() =>
-        [("model", Model.Label), ("data", Data.Label), ("n", Examples), ("d", Parameters),
+        [("model", Model.Label), .. Model.Settings(), ("data", Data.Label), .. Data.Settings(), ("n", Examples), ("d", Parameters),
          ("precision", Precision == Precision.Float64 ? "float64" : "float32"), ("decay_on", DecayOn == DecayOn.All ? "all" : "weights")];
+
+    internal override IReadOnlyList<string> DerivedSettings => ["model", "data", "n", "d"];
 
     internal override IReadOnlyList<string> EpochColumns => Data.ValidationExamples > 0 ? ["val_loss", "val_accuracy"] : [];
 

@@ -56,6 +56,10 @@ public abstract record Problem
     /// validation every plot_every steps; a step without a value records NaN).</summary>
     internal virtual IReadOnlyList<string> ReportedColumns => [];
 
+    /// <summary>Setting columns that follow from the others (a label summing up hyperparameter columns, N counted from the
+    /// data, D from the model): a figure's legend never names them.</summary>
+    internal virtual IReadOnlyList<string> DerivedSettings => [];
+
     /// <summary>Per-epoch columns besides full_loss that every run of this problem records (e.g. validation).</summary>
     internal virtual IReadOnlyList<string> EpochColumns => [];
 }

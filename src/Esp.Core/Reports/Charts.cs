@@ -14,33 +14,26 @@ public static class Charts
     public static Figure Lines(string title, string xTitle, string yTitle, IEnumerable<Curve> curves,
         IEnumerable<double>? verticalLines = null, bool logAxes = false)
     {
-        var chart = Chart.Plot(curves.Select((c, k) => new Scatter
+        var traces = curves.Select((c, k) => new Scatter
         {
             x = c.X.ToArray(), y = c.Y.ToArray(), name = c.Name, mode = c.Markers ? "lines+markers" : "lines",
             line = new Line { color = Palette.Colour(k) }, marker = new Marker { color = Palette.Colour(k) },
-        }));
-        chart.WithLayout(new Layout.Layout
+        });
+        return new Figure(title, Drawing.Of(traces, new Layout.Layout
         {
-            title = title, height = 420,
             xaxis = new Xaxis { title = xTitle, type = logAxes ? "log" : "-" }, yaxis = new Yaxis { title = yTitle, type = logAxes ? "log" : "-" },
             shapes = (verticalLines ?? []).Select(x => new Shape
             {
                 type = "line", xref = "x", x0 = x, x1 = x, yref = "paper", y0 = 0, y1 = 1,
                 line = new Line { dash = "dot", color = "grey", width = 1 },
             }).ToArray(),
-        });
-        return new Figure(title, [chart]);
+        }, height: 420));
     }
 
     public static Figure Histogram(string title, string xTitle, IEnumerable<(string Name, IReadOnlyList<double> Values)> groups, int bins = 30)
     {
-        var chart = Chart.Plot(groups.Select(g => new Histogram { x = g.Values.ToArray(), name = g.Name, nbinsx = bins, opacity = 0.6 }));
-        chart.WithLayout(new Layout.Layout
-        {
-            title = title, height = 420, barmode = "overlay",
-            xaxis = new Xaxis { title = xTitle }, yaxis = new Yaxis { title = "count" },
-        });
-        return new Figure(title, [chart]);
+        return new Figure(title, Drawing.Of(groups.Select(g => new Histogram { x = g.Values.ToArray(), name = g.Name, nbinsx = bins, opacity = 0.6 }),
+            new Layout.Layout { barmode = "overlay", xaxis = new Xaxis { title = xTitle }, yaxis = new Yaxis { title = "count" } }, height: 420));
     }
 
     /// <summary>Heat map of z[row][column] with the given row (y) and column (x) labels; each cell prints its value
@@ -48,12 +41,10 @@ public static class Charts
     public static Figure Heatmap(string title, string xTitle, IReadOnlyList<string> x, string yTitle, IReadOnlyList<string> y,
         double[][] z, string format = "F3")
     {
-        var chart = Chart.Plot(new Heatmap { x = x.ToArray(), y = y.ToArray(), z = z, colorscale = "Viridis" });
         var finite = z.SelectMany(row => row).Where(double.IsFinite).ToList();
         double middle = finite.Count > 0 ? (finite.Min() + finite.Max()) / 2 : 0;
-        chart.WithLayout(new Layout.Layout
+        return new Figure(title, Drawing.Of([new Heatmap { x = x.ToArray(), y = y.ToArray(), z = z, colorscale = "Viridis" }], new Layout.Layout
         {
-            title = title, height = 480,
             xaxis = new Xaxis { title = xTitle, type = "category" }, yaxis = new Yaxis { title = yTitle, type = "category" },
             annotations = y.SelectMany((row, i) => x.Select((column, j) => new Annotation
             {
@@ -61,19 +52,16 @@ public static class Charts
                 text = double.IsFinite(z[i][j]) ? z[i][j].ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "-",
                 font = new Font { color = double.IsFinite(z[i][j]) && z[i][j] > middle ? "black" : "white" }, // Viridis: dark low, light high
             })).ToArray(),
-        });
-        return new Figure(title, [chart]);
+        }, height: 480));
     }
 
     /// <summary>A path through 3-D points, with markers.</summary>
     public static Figure Path3D(string title, string name, IReadOnlyList<(double X, double Y, double Z)> points)
     {
-        var chart = Chart.Plot(new Scatter3d
+        return new Figure(title, Drawing.Of([new Scatter3d
         {
             x = points.Select(p => p.X).ToArray(), y = points.Select(p => p.Y).ToArray(), z = points.Select(p => p.Z).ToArray(),
             mode = "lines+markers", name = name, marker = new Marker { size = 3 },
-        });
-        chart.WithLayout(new Layout.Layout { title = title, height = 600 });
-        return new Figure(title, [chart]);
+        }], new Layout.Layout(), height: 600));
     }
 }

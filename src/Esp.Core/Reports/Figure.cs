@@ -1,27 +1,30 @@
 using System.Net;
-using System.Reflection;
-using XPlot.Plotly;
 
 namespace Esp;
 
 /// <summary>
-/// A page of XPlot.Plotly charts (one per panel). Its HTML inlines a pinned plotly.js 2.35.3 instead of
-/// XPlot's CDN link, so the page draws with the network off; 2.x keeps XPlot's string titles. Figures joined
-/// with <see cref="And"/> keep their own titles as section headings.
+/// A page of plotly drawings: a figure is one section (a title, a subtitle saying how its values were made, its
+/// drawings), and figures joined with <see cref="And"/> are sections of one page, each value of a series drawn in one
+/// colour throughout. The HTML inlines a pinned plotly.js 2.35.3 instead of a CDN link, so the page draws with the
+/// network off.
 /// </summary>
 public sealed class Figure
 {
-    readonly IReadOnlyList<(string Title, IReadOnlyList<PlotlyChart> Panels)> sections;
+    readonly IReadOnlyList<Section> sections;
 
-    public Figure(string title, IReadOnlyList<PlotlyChart> panels) : this(title, [(title, panels)]) { }
+    sealed record Section(string Title, string? Subtitle, IReadOnlyList<Drawing> Drawings);
 
-    Figure(string title, IReadOnlyList<(string, IReadOnlyList<PlotlyChart>)> sections) => (Title, this.sections) = (title, sections);
+    internal Figure(string title, Drawing drawing, string? subtitle = null) : this(title, [new Section(title, subtitle, [drawing])]) { }
+
+    Figure(string title, IReadOnlyList<Section> sections) => (Title, this.sections) = (title, sections);
 
     public string Title { get; }
-    public IReadOnlyList<PlotlyChart> Panels => sections.SelectMany(s => s.Panels).ToList();
 
     /// <summary>Every section's title, in order (one for a figure that was not joined).</summary>
     public IReadOnlyList<string> SectionTitles => sections.Select(s => s.Title).ToList();
+
+    /// <summary>Every section's subtitle, in order (how its values were averaged and smoothed; null where none).</summary>
+    public IReadOnlyList<string?> Subtitles => sections.Select(s => s.Subtitle).ToList();
 
     static System.IO.Stream PlotlyJs() => typeof(Figure).Assembly.GetManifestResourceStream("plotly.min.js")
         ?? throw new InvalidOperationException("plotly.min.js is missing from Esp.Core's resources");
@@ -39,26 +42,26 @@ public sealed class Figure
     /// <summary>The page as UTF-8: plotly.js is copied from the resource as bytes (4.5 MB), not decoded into a string.</summary>
     void Write(System.IO.Stream stream)
     {
-        int panel = 0;
-        string Inline(PlotlyChart chart)
-        {
-            chart.Id = $"panel-{panel++}"; // XPlot draws a random id: numbered, the same figure gives the same page
-            return chart.GetInlineHtml();
-        }
-        var charts = string.Join("\n", sections.Select((s, k) =>
+        int drawn = 0;
+        var colours = new SeriesColours();
+        var body = string.Join("\n", sections.Select((s, k) =>
             (k == 0 ? "" : $"<h3 style=\"font-family:sans-serif\">{WebUtility.HtmlEncode(s.Title)}</h3>\n") +
-            string.Join("\n", s.Panels.Select(Inline))));
+            (s.Subtitle is null ? "" : $"<p class=\"subtitle\" style=\"font-family:sans-serif;color:#555;margin:0\">{WebUtility.HtmlEncode(s.Subtitle)}</p>\n") +
+            string.Join("\n", s.Drawings.Select(d => d.Html($"panel-{drawn++}", colours)))));
         void Text(string value) => stream.Write(System.Text.Encoding.UTF8.GetBytes(value));
         Text($"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(Title)}</title>\n<script>");
         using (var plotly = PlotlyJs()) plotly.CopyTo(stream);
-        Text($"</script></head>\n<body><h2 style=\"font-family:sans-serif\">{WebUtility.HtmlEncode(Title)}</h2>\n{charts}\n</body></html>\n");
+        Text($"</script></head>\n<body><h2 style=\"font-family:sans-serif\">{WebUtility.HtmlEncode(Title)}</h2>\n{body}\n</body></html>\n");
     }
 
-    /// <summary>Writes NAME.html (atomically); a relative name goes into <see cref="OutputFolder.Current"/>.</summary>
-    public string Save(string name)
+    /// <summary>Writes NAME.html (atomically); a relative name goes into <see cref="OutputFolder.Current"/>. With
+    /// <paramref name="images"/> (null: as the script's command line says, <c>--images</c>) also NAME.svg and NAME.png
+    /// of each drawing, drawn by headless Chromium from the page (<see cref="PageImages"/>).</summary>
+    public string Save(string name, bool? images = null)
     {
         var path = OutputFolder.Resolve(name.EndsWith(".html", StringComparison.Ordinal) ? name : name + ".html");
         AtomicFile.Write(path, Write);
+        if (images ?? PageImages.Wanted) PageImages.Write(path);
         return path;
     }
 }

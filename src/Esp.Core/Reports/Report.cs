@@ -9,16 +9,17 @@ public static class Report
 
     /// <summary>
     /// One line per run: the settings that differ between runs (across optimizer types: a setting a run lacks shows
-    /// "-"), then final loss and the ESP metrics, and "diverged" or "exploded" (runs.csv holds them all). Written to <paramref name="writer"/> (stdout by default) and returned.
+    /// "-"), then final loss and the ESP metrics, with a spike rule loss_spikes and spike_score, and "diverged" or "exploded" (runs.csv holds them all). Written to <paramref name="writer"/> (stdout by default) and returned.
     /// </summary>
     public static string Summary(Results results, TextWriter? writer = null)
     {
         var runs = results.RunRecords;
         var varying = RunRecord.VaryingSettings(runs);
-        var header = new[] { "run" }.Concat(varying).Concat(Metrics).ToList();
+        var metrics = results.SpikeRule is null ? Metrics : [.. Metrics, "loss_spikes", "spike_score"];
+        var header = new[] { "run" }.Concat(varying).Concat(metrics).ToList();
         var rows = runs.Select((r, i) => (Run: r, Values: results.RunValues(i))).Select(p => new[] { p.Run.Run.ToString(CultureInfo.InvariantCulture) }
             .Concat(varying.Select(c => p.Run.Setting(c) ?? "-"))
-            .Concat(Metrics.Select(m => Cell(p.Values[m])))
+            .Concat(metrics.Select(m => Cell(p.Values[m])))
             .Append(p.Run.Status == RunStatus.Completed ? "" : p.Run.Status.ToString().ToLowerInvariant())
             .ToList()).ToList();
         var widths = header.Select((h, k) => Math.Max(h.Length, rows.Max(row => row[k].Length))).ToList();
@@ -29,6 +30,10 @@ public static class Report
         return text;
     }
 
-    static string Cell(object? v) =>
-        v is double d && !double.IsNaN(d) ? d.ToString("F4", CultureInfo.InvariantCulture) : "-";
+    static string Cell(object? v) => v switch
+    {
+        int count => count.ToString(CultureInfo.InvariantCulture),
+        double d when !double.IsNaN(d) => d.ToString("F4", CultureInfo.InvariantCulture),
+        _ => "-",
+    };
 }

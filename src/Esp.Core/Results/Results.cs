@@ -25,19 +25,29 @@ public sealed class Results
     public Frame<int, string> Epochs => epochs.Value;
     public Frame<int, string> BatchLosses => batchLosses.Value;
 
-    public Results(IReadOnlyList<RunRecord> records)
+    /// <summary>The loss-spike rule the runs are judged by (the script's Spikes): with one, <see cref="Runs"/> and
+    /// runs.csv hold loss_spikes and spike_score. Null: no spike columns.</summary>
+    public SpikeRule? SpikeRule { get; }
+
+    public Results(IReadOnlyList<RunRecord> records, SpikeRule? spikeRule = null)
     {
         RunRecords = records;
+        SpikeRule = spikeRule;
         steps = new(() => Build(records, r => r.StepsTaken, r => StepValues(r)).ToFrame());
-        runs = new(() => RunsTable().ToFrame());
+        runs = new(() => RunsTable(spikeRule, spikeRule is null ? null : Detect(spikeRule, "loss")).ToFrame());
         epochs = new(() => EpochsTable().ToFrame());
         batchLosses = new(() => BatchLossesTable().ToFrame());
     }
 
+    /// <summary>The runs that <paramref name="keep"/> selects, judged by the same spike rule.</summary>
+    public Results Where(Func<RunRecord, bool> keep) => new(RunRecords.Where(keep).ToList(), SpikeRule);
+
     /// <summary>runs.csv; with <paramref name="spikes"/> (each run's loss spikes by <paramref name="rule"/>) also loss_spikes and spike_score.</summary>
     Table RunsTable(SpikeRule? rule = null, IReadOnlyDictionary<RunRecord, IReadOnlyList<Spike>>? spikes = null) =>
-        Build(RunRecords, _ => 1, r => rule is null || spikes is null ? RunSummary(r)
-            : RunSummary(r).Concat([("loss_spikes", _ => spikes[r].Count), ("spike_score", _ => rule.Score(spikes[r].Count, r.StepsTaken))]));
+        Build(RunRecords, _ => 1, r => RunSummary(r, rule is null || spikes is null ? [] : SpikeColumns(rule, r, spikes[r])));
+
+    static IEnumerable<(string, Func<int, object?>)> SpikeColumns(SpikeRule rule, RunRecord r, IReadOnlyList<Spike> found) =>
+        [("loss_spikes", _ => found.Count), ("spike_score", _ => rule.Score(found.Count, r.StepsTaken))];
 
     /// <summary>Every run's spikes in <paramref name="column"/>, detected once (the tables read them twice).</summary>
     IReadOnlyDictionary<RunRecord, IReadOnlyList<Spike>> Detect(SpikeRule rule, string column) =>
@@ -54,7 +64,19 @@ public sealed class Results
     /// <summary>Every spike of every run in <paramref name="column"/> (the batch loss by default, or e.g. grad_norm) by
     /// <paramref name="rule"/>: run, settings, global_step, epoch, step, height (value over the window's mean), score,
     /// recovery (steps until back within the band; missing when it never came back).</summary>
-    public Frame<int, string> Spikes(SpikeRule rule, string column = "loss") => SpikesTable(RunRecords, Detect(rule, column)).ToFrame();
+    public Frame<int, string> Spikes(SpikeRule rule, string column = "loss")
+    {
+        RequireStepColumn(column);
+        return SpikesTable(RunRecords, Detect(rule, column)).ToFrame();
+    }
+
+    /// <summary>Refuses a per-step column that no run recorded, naming the ones there are.</summary>
+    internal void RequireStepColumn(string column)
+    {
+        if (RunRecords.Count > 0 && !RunRecords.Any(r => r.StepColumnNames.Contains(column)))
+            throw new ArgumentException($"no run recorded a per-step column \"{column}\"; steps.csv has: " +
+                string.Join(", ", RunRecords.SelectMany(r => r.StepColumnNames).Distinct()) + ". A probe's column needs it in Experiment.Probes");
+    }
 
     Table EpochsTable() => Build(RunRecords, r => r.EpochColumns.Count == 0 ? 0 : r.EpochColumns.Min(c => c.Length), r =>
         r.EpochColumnNames.Select((name, k) => (name, (Func<int, object?>)(i => r.EpochColumns[k][i]))).Prepend(("epoch", i => i)));
@@ -76,22 +98,25 @@ public sealed class Results
     /// <paramref name="column"/> averaged over windows of <paramref name="every"/> steps, per run (the paper's
     /// plot_every): run, settings, window, global_step (the window's first step), epoch (fractional), value.
     /// </summary>
-    public Frame<int, string> PlotEvery(int every, string column = "loss") => Build(RunRecords,
-        r => (r.StepsTaken + every - 1) / every,
-        r =>
+    public Frame<int, string> PlotEvery(int every, string column = "loss")
+    {
+        RequireStepColumn(column);
+        return Build(RunRecords, r => (r.StepsTaken + every - 1) / every, r =>
         {
             var means = Smoothing.PlotEvery(r.Column(column), every);
             double s = r.Experiment.StepsPerEpoch;
             return [("window", i => i), ("global_step", i => i * every), ("epoch", i => i * every / s), (column, i => means[i])];
         }).ToFrame();
+    }
 
     /// <summary>
     /// Writes steps.csv and runs.csv, plus epochs.csv and batch_losses.csv when recorded, into
-    /// <paramref name="folder"/>, each file atomically. steps.csv is written row by row from the runs' arrays
+    /// <paramref name="folder"/>, each file atomically, and with a <see cref="SpikeRule"/> spikes.csv. steps.csv is written row by row from the runs' arrays
     /// (<paramref name="stepRowsWritten"/> hears every 100 000 rows), never as a frame.
     /// </summary>
-    public void Save(string folder, Action<long>? stepRowsWritten = null, SpikeRule? spikes = null)
+    public void Save(string folder, Action<long>? stepRowsWritten = null)
     {
+        var spikes = SpikeRule;
         StepsCsv.Save(RunRecords, Path.Combine(folder, "steps.csv"), stepRowsWritten);
         // the tables are written without building Deedle frames, which a short script would wait for
         var found = spikes is null ? null : Detect(spikes, "loss");
@@ -103,8 +128,12 @@ public sealed class Results
     }
 
     /// <summary>The runs.csv values of the <paramref name="index"/>-th run (metrics, steps, status...) by column, without a frame.</summary>
-    public IReadOnlyDictionary<string, object?> RunValues(int index) =>
-        RunSummary(RunRecords[index]).ToDictionary(c => c.Item1, c => c.Item2(0));
+    public IReadOnlyDictionary<string, object?> RunValues(int index)
+    {
+        var r = RunRecords[index];
+        var spikes = SpikeRule is { } rule ? SpikeColumns(rule, r, rule.Detect(r.Losses)) : [];
+        return RunSummary(r, spikes).ToDictionary(c => c.Item1, c => c.Item2(0));
+    }
 
     static IEnumerable<(string, Func<int, object?>)> StepValues(RunRecord r)
     {
@@ -115,7 +144,7 @@ public sealed class Results
             (name, (Func<int, object?>)(i => r.StepColumns[k][i]))));
     }
 
-    static IEnumerable<(string, Func<int, object?>)> RunSummary(RunRecord r)
+    static IEnumerable<(string, Func<int, object?>)> RunSummary(RunRecord r, IEnumerable<(string, Func<int, object?>)> spikeColumns)
     {
         int s = r.Experiment.StepsPerEpoch;
         var losses = r.Losses;
@@ -129,6 +158,7 @@ public sealed class Results
             ("sawtooth_index", _ => metrics?.SawtoothIndex ?? double.NaN),
             ("rise_index", _ => metrics?.RiseIndex ?? double.NaN),
             ("amplitude", _ => metrics?.Amplitude ?? double.NaN),
+            .. spikeColumns,
             ("message", _ => r.Message)];
     }
 
@@ -137,6 +167,7 @@ public sealed class Results
         Func<RunRecord, IEnumerable<(string, Func<int, object?>)>> columns)
     {
         var table = new Table();
+        table.Declare(ColumnOrder.Settings(runs).Prepend("run")); // settings first and together, whatever the runs' order
         foreach (var r in runs)
         {
             IEnumerable<(string, Func<int, object?>)> identity = [("run", _ => r.Run)];

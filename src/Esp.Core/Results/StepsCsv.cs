@@ -19,9 +19,9 @@ static class StepsCsv
 
     public static void Write(IReadOnlyList<RunRecord> runs, TextWriter writer, Action<long>? rowsWritten = null)
     {
-        static IEnumerable<string> ColumnsOf(RunRecord r) =>
-            r.Experiment.Settings().Select(s => s.Column).Prepend("run").Concat(["epoch", "step", "global_step"]).Concat(r.StepColumnNames);
-        var columns = runs.SelectMany(ColumnsOf).Distinct().ToList(); // first-seen order, as the frame's
+        // as the frame: the run, every run's settings together, then the measurements in first-seen order
+        var columns = ColumnOrder.Settings(runs).Prepend("run").Concat(["epoch", "step", "global_step"])
+            .Concat(runs.SelectMany(r => r.StepColumnNames).Distinct()).ToList();
         writer.WriteLine(string.Join(",", columns.Select(Csv.Quote)));
         var line = new StringBuilder();
         long rows = 0;

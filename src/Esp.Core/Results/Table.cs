@@ -14,6 +14,17 @@ sealed class Table
     readonly Dictionary<string, Column> columns = [];
     int rows;
 
+    /// <summary>Fixes where <paramref name="names"/> go, in this order and before any column met later (settings first).</summary>
+    public void Declare(IEnumerable<string> names)
+    {
+        foreach (var name in names)
+            if (!columns.ContainsKey(name))
+            {
+                columns[name] = new Column();
+                order.Add(name);
+            }
+    }
+
     /// <summary>Appends <paramref name="count"/> rows whose values come from the given columns
     /// (a constant per column, or a function of the row's position).</summary>
     public void AddRows(int count, IEnumerable<(string Column, Func<int, object?> Value)> values)
