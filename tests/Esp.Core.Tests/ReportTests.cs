@@ -71,8 +71,9 @@ public sealed class ReportTests
         var html = Plot.Loss(results, plotEvery: 10, title: "first")
             .And(Plot.Metric(results, x: "beta2", title: "second")).ToHtml();
 
-        Assert.Contains("beta2 = 0.999 (mean +- sd of 3 seeds)", html);
-        Assert.Contains("beta2 = 0.8 (mean +- sd of 3 seeds)", html);
+        Assert.Contains("\"name\":\"beta2 = 0.999\"", html);
+        Assert.Contains("\"name\":\"beta2 = 0.8\"", html);
+        Assert.Contains("bands: mean +- sd over 3 seeds", html);
         Assert.Contains("\"fill\":\"tonexty\"", html);
         Assert.DoesNotContain("(run ", html);
         Assert.Contains("<h3 style=\"font-family:sans-serif\">second</h3>", html);

@@ -41,12 +41,9 @@ sealed record Drawing(IReadOnlyList<JObject> Traces, JObject Layout, int Height,
         if (series is null) return trace;
         int k = colours.Of(series);
         if (trace["fill"] is not null) trace["fillcolor"] = Palette.Translucent(k);
-        else
-        {
-            (trace["line"] ??= new JObject())["color"] = Palette.Colour(k);
-            (trace["marker"] ??= new JObject())["color"] = Palette.Colour(k);
-            if (trace["error_y"] is JObject error) error["color"] = Palette.Colour(k);
-        }
+        (trace["line"] ??= new JObject())["color"] = Palette.Colour(k);
+        (trace["marker"] ??= new JObject())["color"] = Palette.Colour(k);
+        if (trace["error_y"] is JObject error) error["color"] = Palette.Colour(k);
         return trace;
     }
 }

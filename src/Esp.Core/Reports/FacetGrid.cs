@@ -46,12 +46,13 @@ static class FacetGrid
         {
             int k = i * columns + j + 1;
             string suffix = k == 1 ? "" : k.ToString(CultureInfo.InvariantCulture);
+            var facetTitle = string.Join(", ", new[] { (rows, rowValue), (panels, panel) }.Where(f => f.Item1 is not null).Select(f => $"{f.Item1} = {f.Item2}"));
             var members = runs.Where(r => (panels is null || r.Setting(panels) == panel) && (rows is null || r.Setting(rows) == rowValue)).ToList();
             foreach (var entry in entries)
             {
                 var group = members.Where(r => legend.Entry(r) == entry).ToList();
                 if (group.Count == 0) continue;
-                string name = entry == "" ? y.Title : entry;
+                string name = entry != "" ? entry : facetTitle != "" ? facetTitle : y.Title; // a run lacking every named setting: its panel's
                 string colour = series is null ? name : $"{series} = {group[0].Setting(series)}";
                 string dash = Dashes[dashes.IndexOf(DashKey(group[0], legend, series)) % Dashes.Length];
                 foreach (var (scatter, inLegend) in cell(group, name))
@@ -71,8 +72,7 @@ static class FacetGrid
             bool bottom = rows is null ? (i + 1) * columns + j >= panelValues.Count : i == gridRows - 1;
             layout["xaxis" + suffix] = AxisJson(x, [x0, x0 + width], "y" + suffix, k, bottom ? x.Title : null, "x");
             layout["yaxis" + suffix] = AxisJson(y, [y1 - height, y1], "x" + suffix, k, j == 0 ? y.Title : null, "y");
-            var title = string.Join(", ", new[] { (rows, rowValue), (panels, panel) }.Where(f => f.Item1 is not null).Select(f => $"{f.Item1} = {f.Item2}")
-                .Concat(legend.PerPanel.Select(c => (Name: c, Value: members.Select(r => r.Setting(c)).FirstOrDefault(v => v is not null)))
+            var title = string.Join(", ", new[] { facetTitle }.Where(t => t != "").Concat(legend.PerPanel.Select(c => (Name: c, Value: members.Select(r => r.Setting(c)).FirstOrDefault(v => v is not null)))
                     .Where(s => s.Value is not null).Select(s => $"{s.Name} = {s.Value}")));
             if (title != "")
                 titles.Add(new JObject { ["text"] = title, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper", ["x"] = x0 + width / 2,

@@ -5,9 +5,9 @@ namespace Esp;
 /// settings (each panel says its own), seeds (drawn as a band), settings that follow from others (a model's label and
 /// parameter count d: <see cref="Problem.DerivedSettings"/>), and a setting with one value among the runs that have it
 /// whose presence the other named settings already tell (Adam's beta1 in a grid of Adam and SGD). A setting that is one
-/// value in each panel (SGD's lr in the SGD panel) is named in the panel's title instead (<see cref="PerPanel"/>), and
-/// one that follows from the settings named before it (a model's layers from its kind) is left out. An entry shows a
-/// run's values of these settings, leaving out those the run lacks (SGD has no beta1).
+/// value in each panel (SGD's lr in the SGD panel) is named in the panel's title instead (<see cref="PerPanel"/>). A
+/// hyperparameter that merely varies with another (each optimizer its own lr) stays: it is not derived from it. An
+/// entry shows a run's values of these settings, leaving out those the run lacks (SGD has no beta1).
 /// </summary>
 sealed class Legend
 {
@@ -33,8 +33,7 @@ sealed class Legend
             if (oneValue && Follows(runs, c, named.Where(o => o != c).Concat(kept))) named.RemoveAt(k);
         }
         PerPanel = given.Count == 0 ? [] : named.Where(c => Follows(runs, c, given)).ToList();
-        // the legend leaves out what follows from the settings before it, the facets' and the series' (a model's layers from its kind)
-        named = named.Where((c, k) => !PerPanel.Contains(c) && !Follows(runs, c, named.Take(k).Concat(kept))).ToList();
+        named.RemoveAll(PerPanel.Contains);
         if (series is not null) named.Insert(0, series);
         Settings = named;
     }
