@@ -38,7 +38,7 @@ Figure? page = null;
 foreach (var g in chosen)
 {
     var (setting, experiments) = grids[g];
-    var runs = new Results(all.RunRecords.Where(r => experiments.Contains(r.Experiment)).ToList());
+    var runs = all.Where(r => experiments.Contains(r.Experiment));
     Console.WriteLine($"\n{g}:");
     ReportEsp(runs, $"esp_{g}.csv", setting);
     var figure = Plot.Lines(runs, "mlm_loss", preset.PlotEvery, series: setting, title: $"{g}: masked-LM training loss (plot_every {preset.PlotEvery})", smoothing: preset.Smoothing)

@@ -116,6 +116,9 @@ public sealed class FigureTests
         var rows = Enumerable.Range(1, 5).Select(k => layout[k == 1 ? "yaxis" : $"yaxis{k}"]!["domain"]!.Values<double>().First()).Distinct().Count();
         Assert.Equal(2, rows);
         Assert.Equal(2 * 300 + 80, layout["height"]!.Value<int>());
+
+        var four = Drawings(Plot.Loss(results.Where(r => r.Run < 4), panels: "lr", wrap: 3)).Single().Layout;
+        Assert.Equal(four["xaxis"]!["domain"]!.Values<double>(), four["xaxis3"]!["domain"]!.Values<double>()); // 2 x 2, not 3 + 1
     }
 
     [Fact]

@@ -274,7 +274,7 @@ public sealed class ExperimentScriptsTests : IDisposable
         var folder = RunQuick("spikes_mlp", "steps.csv", "runs.csv", "spikes.csv");
         var spikes = Csv(folder, "spikes.csv"); // the z-rule the script sets: > 4 sd above the mean of the 100 steps before
         var adam = Enumerable.Range(0, spikes.RowCount).Where(i => spikes.GetColumn<string>("optimizer").GetAt(i) == "adam").ToList();
-        bool DropLast(int i) => spikes.GetColumn<bool>("drop_last").GetAt(i);
+        bool DropLast(int i) => spikes.GetColumn<int>("drop_last").GetAt(i) == 1;
         var kept = adam.Where(i => !DropLast(i)).ToList();
         int atPartial = kept.Count(i => spikes.GetColumn<int>("step").GetAt(i) == 31); // 1 000 rows: steps 0..30 of 32, then 8
         // quick: 9 of Adam's 10 spikes are at the batch of 8; with DropLast none is left (0 against 10)

@@ -10,7 +10,7 @@ sealed record Axis(string Title, bool Log = false, bool Epochs = false, (double 
 
 /// <summary>
 /// Facets as seaborn's relplot and Plotly Express lay them out: one panel per value of <c>panels</c>, wrapping into
-/// rows of at most <c>wrap</c> (or one row per value of <c>rows</c>), all in one drawing with one legend, at the page's
+/// balanced rows of at most <c>wrap</c> (or one row per value of <c>rows</c>), all in one drawing with one legend, at the page's
 /// width; panels share their axes. In every panel, the runs of one legend entry (<see cref="Legend"/>) are drawn by
 /// <c>cell</c>; their colour is the entry's value of <c>series</c> (the whole entry without one), the same in every
 /// panel, and the other named settings set the dash.
@@ -27,7 +27,8 @@ static class FacetGrid
         if (wrap < 1) throw new ArgumentOutOfRangeException(nameof(wrap), wrap, "panels wrap after at least 1 column: use e.g. 3");
         var panelValues = Values(runs, panels);
         var rowValues = Values(runs, rows);
-        int columns = rows is null ? Math.Min(wrap, panelValues.Count) : panelValues.Count;
+        // at most wrap columns, the rows balanced (four panels are 2 x 2, not 3 + 1)
+        int columns = rows is null ? (int)Math.Ceiling(panelValues.Count / Math.Ceiling(panelValues.Count / (double)wrap)) : panelValues.Count;
         int gridRows = rows is null ? (panelValues.Count + columns - 1) / columns : rowValues.Count;
         var entries = runs.Select(legend.Entry).Distinct().ToList();
         var dashes = runs.Select(r => DashKey(r, legend, series)).Distinct().ToList();

@@ -5,7 +5,7 @@ namespace Esp;
 
 /// <summary>
 /// The paper's kinds of figures from <see cref="Results"/>, faceted as seaborn's relplot: one panel per value of
-/// <c>panels</c> (wrapping after <c>wrap</c> columns, or one row per value of <c>rows</c>), one colour per value of
+/// <c>panels</c> (at most <c>wrap</c> columns in balanced rows, or one row per value of <c>rows</c>), one colour per value of
 /// <c>series</c>, the same in every panel, and one legend naming only the settings that tell the series apart. Runs
 /// that differ only in their seed are drawn as their mean with a band of +- one sample standard deviation; a run that
 /// diverged or exploded is drawn alone and named so. Every figure's subtitle says how its values were averaged.

@@ -49,7 +49,7 @@ public static class Csv
         double d => double.IsNaN(d) ? "" : d.ToString("R", CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
         float f => f.ToString("R", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
+        bool b => b ? "1" : "0", // a number: a flag only some runs have (SGD's nesterov) leaves pandas one dtype
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => Quote(v.ToString() ?? ""),
     };

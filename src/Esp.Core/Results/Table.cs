@@ -4,8 +4,8 @@ using Deedle;
 namespace Esp;
 
 /// <summary>
-/// Builds a Deedle frame column by column, with rows keyed 0..n-1. Numbers are stored unboxed in double
-/// columns (NaN where a run lacks the setting); text and flags in string columns (missing where absent).
+/// Builds a Deedle frame column by column, with rows keyed 0..n-1. Numbers and flags (1 and 0) are stored unboxed in
+/// double columns (NaN where a run lacks the setting); text in string columns (missing where absent).
 /// A column that receives both becomes text.
 /// </summary>
 sealed class Table
@@ -87,6 +87,7 @@ sealed class Table
             {
                 if (value is null) { numbers.Add(double.NaN); return; }
                 if (value is double or int or long or float) { numbers.Add(Convert.ToDouble(value)); return; }
+                if (value is bool flag) { numbers.Add(flag ? 1 : 0); return; } // as Csv.Format writes it
                 text = numbers.Select(v => double.IsNaN(v) ? null : v.ToString("R", CultureInfo.InvariantCulture)).ToList();
                 numbers = null;
             }
