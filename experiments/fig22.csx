@@ -11,7 +11,7 @@ var epsGrid = from eps in new[] { 1e-4, 1e-2, 1e-1 }
 var runs = Run(betaGrid.Concat(epsGrid));
 
 var finished = runs.Where(r => r.Status == RunStatus.Completed);
-Plot.Loss(finished, plotEvery: 10, panels: "eps", series: "beta2", title: "Figure 22: beta2 and eps")
+Plot.Loss(finished, plotEvery: 10, panels: "eps", series: "beta2", title: "Figure 22: beta2 and eps", shareY: false)
     .And(Plot.Metric(runs, x: "beta2", series: "eps", title: "sawtooth index against beta2"))
     .And(Plot.Metric(runs.Where(r => ((Adam)r.Experiment.Optimizer).Beta2 == 0.8),
                      x: "eps", logX: true, title: "sawtooth index against eps at beta2 = 0.8"))

@@ -8,7 +8,7 @@ namespace Esp.Scripting;
 /// </summary>
 sealed class ScriptConsole : TextWriter
 {
-    static readonly AsyncLocal<TextWriter?> target = new();
+    static readonly ScopedValue<TextWriter> target = new();
     static readonly object installing = new();
     readonly TextWriter original;
 
@@ -30,13 +30,6 @@ sealed class ScriptConsole : TextWriter
     {
         lock (installing)
             if (Console.Out is not ScriptConsole) Console.SetOut(new ScriptConsole(Console.Out));
-        var before = target.Value;
-        target.Value = output;
-        return new Restore(() => target.Value = before);
-    }
-
-    sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
+        return target.Use(output);
     }
 }

@@ -119,6 +119,9 @@ public sealed class FigureTests
 
         var four = Drawings(Plot.Loss(results.Where(r => r.Run < 4), panels: "lr", wrap: 3)).Single().Layout;
         Assert.Equal(four["xaxis"]!["domain"]!.Values<double>(), four["xaxis3"]!["domain"]!.Values<double>()); // 2 x 2, not 3 + 1
+        Assert.Equal("y", (string)four["yaxis2"]!["matches"]!); // one y range for every panel...
+        var own = Drawings(Plot.Loss(results.Where(r => r.Run < 4), panels: "lr", shareY: false)).Single().Layout;
+        Assert.Null(own["yaxis2"]!["matches"]); // ...or each its own
     }
 
     [Fact]

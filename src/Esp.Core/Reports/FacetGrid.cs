@@ -11,7 +11,7 @@ sealed record Axis(string Title, bool Log = false, bool Epochs = false, (double 
 /// <summary>
 /// Facets as seaborn's relplot and Plotly Express lay them out: one panel per value of <c>panels</c>, wrapping into
 /// balanced rows of at most <c>wrap</c> (or one row per value of <c>rows</c>), all in one drawing with one legend, at the page's
-/// width; panels share their axes. In every panel, the runs of one legend entry (<see cref="Legend"/>) are drawn by
+/// width; panels share their axes (the y axis unless <c>shareY</c> is false). In every panel, the runs of one legend entry (<see cref="Legend"/>) are drawn by
 /// <c>cell</c>; their colour is the entry's value of <c>series</c> (the whole entry without one), the same in every
 /// panel, and the other named settings set the dash.
 /// </summary>
@@ -22,7 +22,7 @@ static class FacetGrid
     static readonly string[] Dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"];
 
     public static Drawing Draw(IReadOnlyList<RunRecord> runs, string? panels, string? rows, string? series, int wrap, Legend legend,
-        Func<IReadOnlyList<RunRecord>, string, IEnumerable<(Scatter Trace, bool InLegend)>> cell, Axis x, Axis y, int? yFrom)
+        Func<IReadOnlyList<RunRecord>, string, IEnumerable<(Scatter Trace, bool InLegend)>> cell, Axis x, Axis y, int? yFrom, bool shareY = true)
     {
         if (wrap < 1) throw new ArgumentOutOfRangeException(nameof(wrap), wrap, "panels wrap after at least 1 column: use e.g. 3");
         var panelValues = Values(runs, panels);
@@ -72,18 +72,19 @@ static class FacetGrid
             double x0 = j * (width + GapX), y1 = 1 - i * (height + GapY);
             bool bottom = rows is null ? (i + 1) * columns + j >= panelValues.Count : i == gridRows - 1;
             layout["xaxis" + suffix] = AxisJson(x, [x0, x0 + width], "y" + suffix, k, bottom ? x.Title : null, "x");
-            layout["yaxis" + suffix] = AxisJson(y, [y1 - height, y1], "x" + suffix, k, j == 0 ? y.Title : null, "y");
+            layout["yaxis" + suffix] = AxisJson(y, [y1 - height, y1], "x" + suffix, shareY ? k : 1, j == 0 || !shareY ? y.Title : null, "y");
             var title = string.Join(", ", new[] { facetTitle }.Where(t => t != "").Concat(legend.PerPanel.Select(c => (Name: c, Value: members.Select(r => r.Setting(c)).FirstOrDefault(v => v is not null)))
                     .Where(s => s.Value is not null).Select(s => $"{s.Name} = {s.Value}")));
             if (title != "")
                 titles.Add(new JObject { ["text"] = title, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper", ["x"] = x0 + width / 2,
                     ["y"] = y1, ["xanchor"] = "center", ["yanchor"] = "bottom", ["font"] = new JObject { ["size"] = 13 } });
         }
-        if (yFrom is int from && RangeFrom(traces, from, y.Log) is { } range)
-            y = y with { Range = range };
-        foreach (var axis in layout.Properties().Where(p => p.Name.StartsWith("yaxis", StringComparison.Ordinal)).Select(p => (JObject)p.Value))
-            if (y.Range is var (low, high))
+        foreach (var (name, axis) in layout.Properties().Where(p => p.Name.StartsWith("yaxis", StringComparison.Ordinal)).Select(p => (p.Name, (JObject)p.Value)).ToList())
+        {
+            var drawn = shareY ? traces : traces.Where(t => "yaxis" + ((string)t["yaxis"]!)[1..] == name);
+            if (yFrom is int from && RangeFrom(drawn, from, y.Log) is var (low, high))
                 axis["range"] = y.Log ? new JArray(Math.Log10(low), Math.Log10(high)) : new JArray(low, high);
+        }
         if (x.Epochs)
             foreach (var axis in layout.Properties().Where(p => p.Name.StartsWith("xaxis", StringComparison.Ordinal)))
                 ((JObject)axis.Value)["dtick"] = EpochTick(xMax, columns);

@@ -7,23 +7,13 @@ namespace Esp;
 /// </summary>
 public static class OutputFolder
 {
-    static readonly AsyncLocal<string?> current = new();
+    static readonly ScopedValue<string> current = new();
 
     /// <summary>The folder, or the working directory when nobody set one.</summary>
     public static string Current => current.Value ?? Directory.GetCurrentDirectory();
 
     /// <summary>Makes <paramref name="folder"/> the output folder until the returned scope is disposed, then the one before.</summary>
-    public static IDisposable Use(string folder)
-    {
-        var before = current.Value;
-        current.Value = folder;
-        return new Restore(() => current.Value = before);
-    }
-
-    sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
-    }
+    public static IDisposable Use(string folder) => current.Use(folder);
 
     public static string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Current, path);
 }

@@ -10,7 +10,7 @@ namespace Esp;
 /// </summary>
 public static class PageImages
 {
-    static readonly AsyncLocal<bool> wanted = new();
+    static readonly ScopedValue<bool> wanted = new();
 
     /// <summary>Whether <see cref="Figure.Save"/> writes images when its call does not say: the script's --images.</summary>
     public static bool Wanted => wanted.Value;
@@ -20,17 +20,7 @@ public static class PageImages
         ? "drawing images needs headless Chromium, which is not installed: apt-get install chromium" : null;
 
     /// <summary>Makes <see cref="Wanted"/> <paramref name="images"/> for the code running now, until the scope is disposed.</summary>
-    public static IDisposable Use(bool images)
-    {
-        var before = wanted.Value;
-        wanted.Value = images;
-        return new Restore(() => wanted.Value = before);
-    }
-
-    sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
-    }
+    public static IDisposable Use(bool images) => wanted.Use(images);
 
     const string Export = """
         <script>

@@ -9,15 +9,16 @@ namespace Esp;
 /// <c>series</c>, the same in every panel, and one legend naming only the settings that tell the series apart. Runs
 /// that differ only in their seed are drawn as their mean with a band of +- one sample standard deviation; a run that
 /// diverged or exploded is drawn alone and named so. Every figure's subtitle says how its values were averaged.
-/// <c>logY</c> puts the y axis on a log scale; <c>yFromEpoch</c> fits the y range to what is drawn from that epoch on
-/// (the paper's figures leave out the first epochs' drop).
+/// Panels share their axes; <c>shareY: false</c> gives each panel its own y range. <c>logY</c> puts the y axis on a
+/// log scale; <c>yFromEpoch</c> fits the y range to what is drawn from that epoch on (the paper's figures leave out
+/// the first epochs' drop).
 /// </summary>
 public static class Plot
 {
     /// <summary>Batch loss averaged over windows of <paramref name="plotEvery"/> steps (paper figures 4, 19, 21, 22).</summary>
     public static Figure Loss(Results results, int plotEvery = 10, string? panels = null, string? series = null,
-        string? title = null, string? rows = null, int wrap = 3, bool logY = false, int? yFromEpoch = null) =>
-        Lines(results, "loss", plotEvery, panels, series, title ?? "batch loss", rows: rows, wrap: wrap, logY: logY, yFromEpoch: yFromEpoch);
+        string? title = null, string? rows = null, int wrap = 3, bool logY = false, int? yFromEpoch = null, bool shareY = true) =>
+        Lines(results, "loss", plotEvery, panels, series, title ?? "batch loss", rows: rows, wrap: wrap, logY: logY, yFromEpoch: yFromEpoch, shareY: shareY);
 
     /// <summary>Any per-step column (a probe such as m_norm or g_dot_tracked), averaged over plotEvery steps against the
     /// epoch; <paramref name="epochs"/> restricts the x range to [first, last] epochs (e.g. 4..6 for figure 11).
@@ -25,7 +26,7 @@ public static class Plot
     /// avg = (1 - c) avg + c mean, from the first mean).</summary>
     public static Figure Lines(Results results, string column, int plotEvery = 1, string? panels = null,
         string? series = null, string? title = null, (int First, int Last)? epochs = null, double smoothing = 1,
-        string? rows = null, int wrap = 3, bool logY = false, int? yFromEpoch = null)
+        string? rows = null, int wrap = 3, bool logY = false, int? yFromEpoch = null, bool shareY = true)
     {
         if (plotEvery < 1) throw new ArgumentOutOfRangeException(nameof(plotEvery), plotEvery, "plot_every must be >= 1: use 1 for every step, or e.g. 10");
         if (!(smoothing > 0 && smoothing <= 1))
@@ -46,13 +47,13 @@ public static class Plot
         var averaged = $"{column}: mean of each {plotEvery} steps (plot_every = {plotEvery}), " +
             (smoothing < 1 ? $"smoothed with c = {Show(smoothing)}" : "no smoothing");
         return Draw(runs, title ?? column, averaged, panels, rows, series, wrap, Curve, nonNegative, markers: false,
-            new Axis("epoch", Epochs: true), new Axis(column, logY), yFromEpoch);
+            new Axis("epoch", Epochs: true), new Axis(column, logY), yFromEpoch, shareY);
     }
 
     /// <summary>An epoch-end column (full_loss, a network's val_loss or val_accuracy) against the epoch it ended (0-based,
     /// as epochs.csv).</summary>
     public static Figure Epochs(Results results, string column, string? series = null, string? title = null, string? panels = null,
-        string? rows = null, int wrap = 3, bool logY = false, int? yFromEpoch = null)
+        string? rows = null, int wrap = 3, bool logY = false, int? yFromEpoch = null, bool shareY = true)
     {
         var recorded = results.RunRecords.Where(r => r.EpochColumnNames.Contains(column)).ToList();
         if (recorded.Count == 0)
@@ -63,7 +64,7 @@ public static class Plot
         bool nonNegative = runs.All(r => r.EpochColumn(column).All(v => !(v < 0)));
         (double[] X, double[] Y) Curve(RunRecord r) => (r.EpochColumn(column).Select((_, e) => (double)e).ToArray(), r.EpochColumn(column));
         return Draw(runs, title ?? $"{column} after each epoch", $"{column} at the end of each epoch", panels, rows, series, wrap, Curve,
-            nonNegative, markers: true, new Axis("epoch", Epochs: true), new Axis(column, logY), yFromEpoch);
+            nonNegative, markers: true, new Axis("epoch", Epochs: true), new Axis(column, logY), yFromEpoch, shareY);
     }
 
     /// <summary>
@@ -111,7 +112,7 @@ public static class Plot
     /// <summary>A curve per run of each legend entry, or their mean +- sd over seeds when all completed (the band clipped
     /// at 0 for a quantity that never goes below it).</summary>
     static Figure Draw(IReadOnlyList<RunRecord> runs, string title, string averaged, string? panels, string? rows, string? series, int wrap,
-        Func<RunRecord, (double[] X, double[] Y)> curve, bool nonNegative, bool markers, Axis x, Axis y, int? yFromEpoch)
+        Func<RunRecord, (double[] X, double[] Y)> curve, bool nonNegative, bool markers, Axis x, Axis y, int? yFromEpoch, bool shareY)
     {
         var legend = new Legend(runs, [panels, rows], series, Facets(panels, rows));
         var banded = new SortedSet<int>();
@@ -138,7 +139,7 @@ public static class Plot
                 yield return (new Scatter { x = xs, y = ys, mode = mode, name = name + (group.Count > 1 ? $", seed = {r.Experiment.Seed}" : "") + StatusNote(r) }, true);
             }
         }
-        var drawing = FacetGrid.Draw(runs, panels, rows, series, wrap, legend, Cell, x, y, yFromEpoch);
+        var drawing = FacetGrid.Draw(runs, panels, rows, series, wrap, legend, Cell, x, y, yFromEpoch, shareY);
         var bands = banded.Count == 0 ? "" : $"; bands: mean +- sd over {string.Join(" or ", banded)} seeds";
         var cut = yFromEpoch is int from ? $"; y range from epoch {from}" : "";
         return new Figure(title, drawing, averaged + bands + cut);
