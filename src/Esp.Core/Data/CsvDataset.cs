@@ -35,6 +35,12 @@ public sealed record CsvDataset(string Path, string LabelColumn = "label", doubl
     {
         foreach (var e in Require.InRange("CsvDataset.ValidationFraction", ValidationFraction, 0, 1, false, "use e.g. 0.2, or 0 for no validation"))
             yield return e;
+        if (!File.Exists(Path))
+            yield return $"CsvDataset.Path: {System.IO.Path.GetFullPath(Path)} not found: give the path of a CSV file with a header and a \"{LabelColumn}\" column";
+    }
+
+    internal override IEnumerable<string> DataErrors()
+    {
         if (Content.Error is string error) yield return error;
         else if (TrainExamples < 1) yield return $"CsvDataset: {Path} leaves no training rows ({Content.Y.Length} rows, ValidationFraction {Require.Show(ValidationFraction)}): add rows or lower ValidationFraction";
     }

@@ -26,8 +26,11 @@ public abstract record Dataset
     /// <summary>Labels are 0..Classes-1.</summary>
     public abstract int Classes { get; }
 
-    /// <summary>Validation errors (field, value, fix), including missing files; empty when the data can be loaded.</summary>
+    /// <summary>Validation errors (field, value, fix) of the description, missing files included, without reading them.</summary>
     public abstract IEnumerable<string> Errors();
+
+    /// <summary>Errors only the files' contents show (the prepare step reads them); the counts above are read after it.</summary>
+    internal virtual IEnumerable<string> DataErrors() => [];
 
     /// <summary>The examples, for a run with seed <paramref name="seed"/> (data drawn from a seed use it unless they fix their own).</summary>
     internal abstract LabelledData Load(int seed);

@@ -25,26 +25,21 @@ public sealed record Experiment(
 
     public int TotalSteps => Epochs * StepsPerEpoch;
 
-    /// <summary>Every validation error of this experiment and its parts; empty when it can run.</summary>
+    /// <summary>Every error the description itself shows, in its parts and between them; empty when it is well formed.
+    /// Nothing is read and libtorch is not loaded: a grid is built, checked, printed and compared for free. What only
+    /// the data or the machine can show is <see cref="PreparedErrors"/>.</summary>
     public IEnumerable<string> Errors()
     {
-        var problemErrors = Problem.Errors().ToList();
-        foreach (var e in problemErrors.Concat(Optimizer.Errors()).Concat(LrSchedule.Errors())) yield return e;
+        foreach (var e in Problem.Errors().Concat(Optimizer.Errors()).Concat(LrSchedule.Errors())) yield return e;
         if (Epochs < 1) yield return $"Experiment.Epochs must be >= 1, got {Epochs}: use e.g. 10";
-        // an invalid problem's N is not the one it will have once fixed: its own errors come first, alone
-        if (problemErrors.Count == 0 && (BatchSize < 1 || BatchSize > Problem.Examples))
-            yield return $"Experiment.BatchSize must be in [1, N = {Problem.Examples}], got {BatchSize}: use e.g. {Math.Max(1, Problem.Examples / 100)}";
+        if (BatchSize < 1) yield return $"Experiment.BatchSize must be >= 1, got {BatchSize}: use e.g. 100";
         if (Seed < 0) yield return $"Experiment.Seed must be >= 0, got {Seed}: use any non-negative integer";
-        foreach (var e in DeviceErrors(Device)) yield return e;
+        if (Device != "cpu" && !Device.StartsWith("cuda", StringComparison.Ordinal))
+            yield return $"Experiment.Device must be \"cpu\" or \"cuda\" / \"cuda:N\", got \"{Device}\"";
         foreach (var e in From?.Errors(this) ?? []) yield return e;
         if (Problem.MaskedDecay is var (why, fix) && !Optimizer.MasksDecay)
             yield return $"{why} needs an optimizer that can mask weight decay (Esp's own), got {Optimizer.GetType().Name}: {fix}";
-        if (BatchSize < 1 || BatchSize > Problem.Examples) yield break; // the probe checks below need a valid batch size
-        if ((long)Epochs * StepsPerEpoch > int.MaxValue)
-            yield return $"Experiment.Epochs x steps per epoch must be at most {int.MaxValue} steps, got {Epochs} x {StepsPerEpoch}: use fewer epochs or a larger BatchSize";
         var p = Recorded;
-        if (p.TrackedBatch is int b && (b < 1 || b > StepsPerEpoch))
-            yield return $"Probes.TrackedBatch must be in [1, {StepsPerEpoch}] (batches per epoch), got {b}: use e.g. {StepsPerEpoch} for the epoch's last batch";
         foreach (var i in p.Coordinates.Where(i => i < 0 || i >= Problem.Parameters))
             yield return $"Probes.Coordinates must be in [0, D = {Problem.Parameters}), got {i}: pick coordinates of x that exist";
         if (p.GradientSpikeTheta is double theta && !(theta > 0))
@@ -56,23 +51,36 @@ public sealed record Experiment(
             yield return $"Probes.BatchLossesAtEpochStart must list epochs in [0, {Epochs}), got {e}: epochs are numbered from 0";
     }
 
-    static IEnumerable<string> DeviceErrors(string device)
+    /// <summary>The prepare step, for a description without <see cref="Errors"/>: reads the problem's data (a corpus is
+    /// tokenised, a CSV parsed; once per process) and checks what only the data and the machine show: the data's own
+    /// errors, the batch size and tracked batch against N, and that a CUDA device is there.</summary>
+    public IEnumerable<string> PreparedErrors()
     {
-        if (device == "cpu") yield break;
-        if (!device.StartsWith("cuda", StringComparison.Ordinal))
-            yield return $"Experiment.Device must be \"cpu\" or \"cuda\" / \"cuda:N\", got \"{device}\"";
-        else if (!TorchRuntime.CudaAvailable)
-            yield return $"Experiment.Device is \"{device}\" but CUDA is not available to TorchSharp here (no GPU or no CUDA libtorch): use Device = \"cpu\", or reference libtorch-cuda on a machine with a GPU";
+        var dataErrors = Problem.DataErrors().ToList();
+        foreach (var e in dataErrors) yield return e;
+        if (Device != "cpu" && !TorchRuntime.CudaAvailable)
+            yield return $"Experiment.Device is \"{Device}\" but CUDA is not available to TorchSharp here (no GPU or no CUDA libtorch): use Device = \"cpu\", or reference libtorch-cuda on a machine with a GPU";
+        if (dataErrors.Count > 0) yield break; // data that could not be read has no N to check against
+        if (BatchSize > Problem.Examples)
+        {
+            yield return $"Experiment.BatchSize must be in [1, N = {Problem.Examples}], got {BatchSize}: use e.g. {Math.Max(1, Problem.Examples / 100)}";
+            yield break; // the checks below need a valid batch size
+        }
+        if ((long)Epochs * StepsPerEpoch > int.MaxValue)
+            yield return $"Experiment.Epochs x steps per epoch must be at most {int.MaxValue} steps, got {Epochs} x {StepsPerEpoch}: use fewer epochs or a larger BatchSize";
+        if (Recorded.TrackedBatch is int b && (b < 1 || b > StepsPerEpoch))
+            yield return $"Probes.TrackedBatch must be in [1, {StepsPerEpoch}] (batches per epoch), got {b}: use e.g. {StepsPerEpoch} for the epoch's last batch";
     }
 
-    /// <summary>Throws <see cref="InvalidExperimentException"/> listing every error in the grid, before any compute.</summary>
+    /// <summary>Throws <see cref="InvalidExperimentException"/> listing every error in the grid, before any compute:
+    /// the descriptions' own errors, and once there are none, what preparing them (reading their data) shows.</summary>
     public static void ValidateAll(IReadOnlyList<Experiment> experiments)
     {
         if (experiments.Count == 0)
             throw new InvalidExperimentException(["the experiment list is empty: give Run at least one Experiment"]);
-        var errors = experiments
-            .SelectMany((x, i) => x.Errors().Select(e => experiments.Count == 1 ? e : $"experiment {i}: {e}"))
-            .ToList();
+        string Numbered(int i, string e) => experiments.Count == 1 ? e : $"experiment {i}: {e}";
+        var errors = experiments.SelectMany((x, i) => x.Errors().Select(e => Numbered(i, e))).ToList();
+        if (errors.Count == 0) errors = experiments.SelectMany((x, i) => x.PreparedErrors().Select(e => Numbered(i, e))).ToList();
         if (errors.Count > 0) throw new InvalidExperimentException(errors);
     }
 

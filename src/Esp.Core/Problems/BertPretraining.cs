@@ -60,12 +60,8 @@ public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPa
         runs.Count == 1 ? new BertTensors(runs[0], this, device, type)
             : throw new ArgumentException($"BERT pre-training runs one run per batch, got {runs.Count}");
 
-    public override IEnumerable<string> Errors()
-    {
-        var own = Model.Errors().Concat(Model.CountErrors()).Concat(Corpus.Errors()).Concat(SettingErrors()).ToList();
-        if (own.Count > 0) return own;
-        return DataErrors();
-    }
+    public override IEnumerable<string> Errors() =>
+        Model.Errors().Concat(Model.CountErrors()).Concat(Corpus.Errors()).Concat(SettingErrors());
 
     IEnumerable<string> SettingErrors()
     {
@@ -73,23 +69,27 @@ public sealed record BertPretraining(Bert Model, TextCorpus Corpus, int? TrainPa
         if (ValidationPairs < 0) yield return $"BertPretraining.ValidationPairs must be >= 0, got {ValidationPairs}: use e.g. 256 (0: no validation)";
         if (PlotEvery < 1) yield return $"BertPretraining.PlotEvery must be >= 1, got {PlotEvery}: use e.g. 50 (the paper's BERT-tiny)";
         if (!Enum.IsDefined(Precision)) yield return $"BertPretraining.Precision must be Float32 or Float64, got {(int)Precision}";
-        if (VocabularyFile is not null)
-        {
-            if (!File.Exists(VocabularyFile))
-                yield return $"BertPretraining.VocabularyFile {VocabularyFile} not found: give a file of one token a line, or null to build one from the corpus";
-            else if (File.ReadLines(VocabularyFile).Where(line => line.Length > 0).ToList() is var tokens)
-            {
-                if (Vocabulary.MissingSpecials(tokens) is { Count: > 0 } missing)
-                    yield return $"BertPretraining.VocabularyFile {VocabularyFile} lacks the specials {string.Join(", ", missing)}: add them, one a line " +
-                        $"(all five: {string.Join(", ", Vocabulary.Specials)})";
-                if (tokens.Count > Model.Vocab)
-                    yield return $"BertPretraining.VocabularyFile {VocabularyFile} has {tokens.Count} tokens but Bert.Vocab is {Model.Vocab}: set Bert.Vocab to {tokens.Count}";
-            }
-        }
+        if (VocabularyFile is not null && !File.Exists(VocabularyFile))
+            yield return $"BertPretraining.VocabularyFile {VocabularyFile} not found: give a file of one token a line, or null to build one from the corpus";
     }
 
-    /// <summary>Errors only the built data can show; the corpus is read and tokenised (once per process).</summary>
-    IEnumerable<string> DataErrors()
+    /// <summary>Errors only the vocabulary file and the built data can show; the corpus is read and tokenised (once per process).</summary>
+    internal override IEnumerable<string> DataErrors()
+    {
+        if (VocabularyFile is not null && File.ReadLines(VocabularyFile).Where(line => line.Length > 0).ToList() is var tokens)
+        {
+            var wrong = new List<string>();
+            if (Vocabulary.MissingSpecials(tokens) is { Count: > 0 } missing)
+                wrong.Add($"BertPretraining.VocabularyFile {VocabularyFile} lacks the specials {string.Join(", ", missing)}: add them, one a line " +
+                    $"(all five: {string.Join(", ", Vocabulary.Specials)})");
+            if (tokens.Count > Model.Vocab)
+                wrong.Add($"BertPretraining.VocabularyFile {VocabularyFile} has {tokens.Count} tokens but Bert.Vocab is {Model.Vocab}: set Bert.Vocab to {tokens.Count}");
+            if (wrong.Count > 0) return wrong; // no data is built from a vocabulary that cannot be used
+        }
+        return CorpusErrors();
+    }
+
+    IEnumerable<string> CorpusErrors()
     {
         var text = Corpus.Read();
         if (text.Train.Count == 0)

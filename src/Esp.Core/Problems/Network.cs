@@ -59,14 +59,19 @@ public sealed record Network(Model Model, Dataset Data, Precision Precision = Pr
 
     public override IEnumerable<string> Errors()
     {
-        var dataErrors = Data.Errors().ToList();
-        foreach (var e in Model.Errors().Concat(Model.CountErrors()).Concat(dataErrors)) yield return e;
+        foreach (var e in Model.Errors().Concat(Model.CountErrors()).Concat(Data.Errors())) yield return e;
+        if (!Enum.IsDefined(Precision)) yield return $"Network.Precision must be Float32 or Float64, got {(int)Precision}";
+    }
+
+    internal override IEnumerable<string> DataErrors()
+    {
+        var dataErrors = Data.DataErrors().ToList();
+        foreach (var e in dataErrors) yield return e;
         if (dataErrors.Count > 0) yield break; // data that could not be read has no features or classes to compare
         if (Model.Inputs != Data.Features)
             yield return $"Network: the model reads {Model.Inputs} inputs per example but {Data.Label} has {Data.Features} features: " +
                 $"set the model's inputs to {Data.Features}";
         if (Model.Outputs != Data.Classes)
             yield return $"Network: the model scores {Model.Outputs} classes but {Data.Label} has {Data.Classes}: set the model's outputs to {Data.Classes}";
-        if (!Enum.IsDefined(Precision)) yield return $"Network.Precision must be Float32 or Float64, got {(int)Precision}";
     }
 }

@@ -23,8 +23,13 @@ public abstract record Problem
     /// <summary>The element type the problem computes in.</summary>
     internal abstract Precision ElementPrecision { get; }
 
-    /// <summary>Validation errors in the user's terms (field, value, fix); empty when the problem can run.</summary>
+    /// <summary>Validation errors in the user's terms (field, value, fix) that the description itself shows, read
+    /// from no file: a description is checked, printed and compared without reading data or loading libtorch.</summary>
     public abstract IEnumerable<string> Errors();
+
+    /// <summary>The prepare step, once <see cref="Errors"/> are none: reads the data (a corpus, a CSV) and returns the
+    /// errors only the data can show. <see cref="Examples"/> may read the data, so it is asked after this.</summary>
+    internal virtual IEnumerable<string> DataErrors() => [];
 
     /// <summary>The settings that identify this problem, as result columns.</summary>
     public abstract IEnumerable<(string Column, object Value)> Settings();
