@@ -20,6 +20,7 @@ public sealed record CommandLine(
         usage: dotnet esp-script SCRIPT.csx [options] [--NAME VALUE ...]
                dotnet esp-script SCRIPT.csx --help    (also lists the options SCRIPT reads)
                dotnet esp-script merge results/NAME    (joins the shards of a sharded run, see --shard)
+               dotnet esp-script diagnose PATH    (Esp's analysis of runs other tools logged; diagnose --help)
 
         Runs an Esp experiment script and writes its results to results/<script name>/ in the
         current directory (not beside the script): steps.csv, runs.csv, <name>.html (figures,

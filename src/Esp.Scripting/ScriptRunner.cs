@@ -16,6 +16,7 @@ public static class ScriptRunner
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, bool liveProgress = false,
         Func<string, string?>? environment = null)
     {
+        if (args.Count > 0 && args[0] == "diagnose") return Diagnose.Execute(args.Skip(1).ToList(), stdout, stderr);
         if (args.Count > 0 && args[0] == "merge")
         {
             using var mergeInterrupt = Interrupt.OnSignals(stderr);

@@ -2,8 +2,9 @@ using XPlot.Plotly;
 
 namespace Esp;
 
-/// <summary>One named curve of a chart.</summary>
-public sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Markers = false);
+/// <summary>One named curve of a chart: a line, with <paramref name="Markers"/> at its points; without <paramref name="Line"/>
+/// the points alone (marked steps such as spikes).</summary>
+public sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Markers = false, bool Line = true);
 
 /// <summary>Single-chart figures from plain arrays, for what is not a per-step column of a run
 /// (histograms, summaries over runs, the 3-D toy of figure 16). Combine figures with <see cref="Figure.And"/>.</summary>
@@ -16,7 +17,7 @@ public static class Charts
     {
         var traces = curves.Select((c, k) => new Scatter
         {
-            x = c.X.ToArray(), y = c.Y.ToArray(), name = c.Name, mode = c.Markers ? "lines+markers" : "lines",
+            x = c.X.ToArray(), y = c.Y.ToArray(), name = c.Name, mode = !c.Line ? "markers" : c.Markers ? "lines+markers" : "lines",
             line = new Line { color = Palette.Colour(k) }, marker = new Marker { color = Palette.Colour(k) },
         });
         return new Figure(title, Drawing.Of(traces, new Layout.Layout

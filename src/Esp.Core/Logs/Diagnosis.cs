@@ -1,0 +1,101 @@
+namespace Esp;
+
+/// <summary>
+/// What Esp says about one tag of a logged run (<see cref="LoggedRun"/>): its ESP metrics over the log's epochs, its
+/// spikes by Esp's default rule and by each source's preset, and, where the log has the learning rate, the ESP metrics
+/// of each phase the schedule went through (warm-up, stable, decay).
+/// <para>Epochs: from <c>stepsPerEpoch</c> when given (epoch = step / stepsPerEpoch), else from the log's epoch column
+/// (a whole number: the epoch; a fraction of epochs done, as the Hugging Face Trainer logs it: the epoch it ends in).
+/// Each complete epoch keeps its first P logged points, P the fewest any complete epoch has (logs written every k steps
+/// give P = steps per epoch / k); the metrics use w = ceil(P / 10) points and need 4 epochs of at least 10 points.</para>
+/// </summary>
+public sealed record Diagnosis(string Source, string Run, string Tag, int Steps, int Epochs, int PointsPerEpoch, EspMetrics? Metrics,
+    IReadOnlyList<(string Rule, IReadOnlyList<Spike> Spikes)> Spikes, IReadOnlyList<(string Phase, EspMetrics? Metrics)> Phases,
+    IReadOnlyList<long> LoggedSteps, string Note)
+{
+    public const int MinPointsPerEpoch = 10;
+
+    /// <summary>Esp's default spike rule (<c>loss_spikes</c>), then the sources' presets (<c>spikes_PRESET</c>).</summary>
+    public static IReadOnlyList<(string Column, SpikeRule Rule)> Rules(int points) =>
+        [("loss_spikes", new ZScoreRule()), ("spikes_olmo_core", ZScoreRule.OlmoCore), ("spikes_llm_foundry", RelativeRule.LlmFoundry(points)),
+         ("spikes_lightning", LightningRule.SpikeDetection)];
+
+    public static readonly string[] PhaseNames = ["warmup", "stable", "decay"];
+
+    public static Diagnosis Of(LoggedRun run, string tag, int? stepsPerEpoch = null)
+    {
+        var series = run.Series(tag);
+        var notes = new List<string>();
+        if (run.Note != "") notes.Add(run.Note);
+        var epochOf = EpochOf(run, series, stepsPerEpoch, notes);
+        var (flat, perEpoch, starts) = epochOf is null ? ([], 0, []) : CutIntoEpochs(series, epochOf, notes);
+        EspMetrics? metrics = null;
+        if (perEpoch > 0 && perEpoch < MinPointsPerEpoch)
+            notes.Add($"ESP metrics need at least {MinPointsPerEpoch} logged points per epoch (a window is a tenth of an epoch), got {perEpoch}: log more often");
+        else if (perEpoch > 0 && EspMetrics.WhyNot(flat.Count, perEpoch) is string why) notes.Add(why);
+        else if (perEpoch > 0) metrics = EspMetrics.Of(flat, perEpoch);
+        var spikes = Rules(series.Count).Select(r => (r.Column, r.Rule.Detect(series.Values))).ToList();
+        var phases = metrics is null ? [] : PhaseMetrics(run, starts, flat, perEpoch, notes);
+        return new Diagnosis(run.Source, run.Name, tag, series.Count, starts.Count, perEpoch, metrics, spikes, phases, series.Steps, string.Join("; ", notes));
+    }
+
+    /// <summary>The epoch of each logged step, or null (with a note) when the log says nothing of epochs.</summary>
+    static Func<long, int>? EpochOf(LoggedRun run, LoggedSeries series, int? stepsPerEpoch, List<string> notes)
+    {
+        if (stepsPerEpoch is int s) return step => (int)(step / s);
+        if (run.Epoch is not { Count: > 0 } epochs)
+        {
+            notes.Add("no epoch boundaries: the log has no epoch column; give the steps per epoch (--steps-per-epoch N)");
+            return null;
+        }
+        bool fractional = epochs.Values.Any(v => v != Math.Floor(v));
+        var steps = epochs.Steps.ToArray();
+        return step =>
+        {
+            int k = Array.BinarySearch(steps, step);
+            if (k < 0) k = Math.Max(0, ~k - 1); // the epoch logged at or before this step
+            double v = epochs.Values[k];
+            return fractional ? Math.Max(0, (int)Math.Ceiling(v) - 1) : (int)v;
+        };
+    }
+
+    /// <summary>The series cut into its complete epochs of equal length: the points, P, and each epoch's first logged step.</summary>
+    static (IReadOnlyList<double> Flat, int PerEpoch, IReadOnlyList<long> Starts) CutIntoEpochs(LoggedSeries series, Func<long, int> epochOf, List<string> notes)
+    {
+        var groups = Enumerable.Range(0, series.Count).GroupBy(i => epochOf(series.Steps[i])).OrderBy(g => g.Key).Select(g => g.ToList()).ToList();
+        if (groups.Count > 1 && groups[^1].Count < groups[^2].Count) groups.RemoveAt(groups.Count - 1); // an epoch the log stopped in
+        if (groups.Count == 0) return ([], 0, []);
+        int p = groups.Min(g => g.Count), most = groups.Max(g => g.Count);
+        if (most != p) notes.Add($"epochs hold {p} to {most} logged points; each is cut to its first {p}");
+        return (groups.SelectMany(g => g.Take(p).Select(i => series.Values[i])).ToList(), p, groups.Select(g => series.Steps[g[0]]).ToList());
+    }
+
+    /// <summary>The ESP metrics of each learning-rate phase: warm-up while the rate climbs to its peak, stable while it stays
+    /// there (within 1 %), decay once it falls for good; over the epochs that start and end inside the phase.</summary>
+    static IReadOnlyList<(string, EspMetrics?)> PhaseMetrics(LoggedRun run, IReadOnlyList<long> starts, IReadOnlyList<double> flat, int perEpoch, List<string> notes)
+    {
+        if (run.LearningRateTag is not string lrTag) return [];
+        var lr = run.Tags[lrTag];
+        double peak = lr.Values.Max();
+        int top = Enumerable.Range(0, lr.Count).First(i => lr.Values[i] >= 0.99 * peak);
+        int last = Enumerable.Range(0, lr.Count).Last(i => lr.Values[i] >= 0.99 * peak);
+        long stableFrom = lr.Steps[top], decayFrom = last + 1 < lr.Count ? lr.Steps[last + 1] : long.MaxValue;
+        var bounds = new[] { (long.MinValue, stableFrom), (stableFrom, decayFrom), (decayFrom, long.MaxValue) };
+        var phases = new List<(string, EspMetrics?)>();
+        for (int k = 0; k < 3; k++)
+        {
+            var (from, to) = bounds[k];
+            // whole epochs inside the phase: epoch e runs from starts[e] to starts[e + 1]
+            var inside = Enumerable.Range(0, starts.Count).Where(e => starts[e] >= from && (e + 1 < starts.Count ? starts[e + 1] : long.MaxValue) <= to).ToList();
+            if (from == to || inside.Count == 0) { phases.Add((PhaseNames[k], null)); continue; }
+            if (inside.Count < 2)
+            {
+                notes.Add($"the {PhaseNames[k]} phase holds {inside.Count} whole epoch; its ESP metrics need 2");
+                phases.Add((PhaseNames[k], null));
+                continue;
+            }
+            phases.Add((PhaseNames[k], EspMetrics.Between(flat, perEpoch, inside[0], inside[^1])));
+        }
+        return phases;
+    }
+}

@@ -1,0 +1,30 @@
+namespace Esp;
+
+/// <summary>One logged quantity of a run: its values at the steps the log has them, in step order.</summary>
+public sealed record LoggedSeries(IReadOnlyList<long> Steps, IReadOnlyList<double> Values)
+{
+    public int Count => Steps.Count;
+}
+
+/// <summary>
+/// A training run as another tool logged it (TensorBoard, Lightning's CSVLogger, the Hugging Face Trainer, a CSV
+/// export): each tag's series by step, the epoch of each logged step where the log has it (<see cref="Epoch"/>, e.g.
+/// Lightning's epoch column or the Trainer's fractional epoch), the settings it recorded (hyperparameters), and what
+/// reading it noticed (<see cref="Note"/>: a truncated file read up to its last good record).
+/// </summary>
+public sealed record LoggedRun(string Source, string Name, IReadOnlyDictionary<string, LoggedSeries> Tags,
+    LoggedSeries? Epoch, IReadOnlyList<(string Column, object Value)> Settings, string Note = "")
+{
+    /// <summary>The series of <paramref name="tag"/>; a tag the log lacks is refused with the tags it has.</summary>
+    public LoggedSeries Series(string tag) => Tags.TryGetValue(tag, out var series) ? series
+        : throw new ArgumentException($"{Source} run \"{Name}\" has no tag \"{tag}\"; its tags: {string.Join(", ", Tags.Keys.Order(StringComparer.Ordinal))}");
+
+    /// <summary>The tag that holds the training loss: the first of loss, train_loss, train/loss, ... the log has, or null.</summary>
+    public string? LossTag => LossTags.FirstOrDefault(Tags.ContainsKey);
+
+    /// <summary>The learning-rate tag, or null when the log has none.</summary>
+    public string? LearningRateTag => LearningRateTags.FirstOrDefault(Tags.ContainsKey);
+
+    static readonly string[] LossTags = ["loss", "train_loss", "train/loss", "training_loss", "loss/train", "train_loss_step", "Loss/train"];
+    static readonly string[] LearningRateTags = ["lr", "learning_rate", "lr_t", "train/learning_rate", "lr-Adam", "lr-AdamW", "lr-SGD"];
+}

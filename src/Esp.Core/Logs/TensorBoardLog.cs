@@ -1,0 +1,68 @@
+using System.Globalization;
+using Tensorboard;
+
+namespace Esp;
+
+/// <summary>
+/// TensorBoard event files (events.out.tfevents.*), as PyTorch's, TensorFlow's, Lightning's and TorchSharp's
+/// SummaryWriter write them and as Esp's --tensorboard exports: a folder's every sub-folder holding event files is a
+/// run, named by its path below the folder (a file alone is one run). The frames are checked as <see cref="TfRecordFile"/>
+/// says and parsed with Google.Protobuf (TorchSharp's generated Event messages). A scalar is a summary value's
+/// simple_value, or a one-number tensor (TF2's tf.summary.scalar); a step logged again replaces the earlier value, as
+/// TensorBoard shows it. Esp's own "settings" text (a Markdown table) becomes the run's settings.
+/// </summary>
+static class TensorBoardLog
+{
+    public static IReadOnlyList<LoggedRun> Read(string path)
+    {
+        if (File.Exists(path)) return [Run(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) ?? path, [path])];
+        if (!Directory.Exists(path)) throw new FileNotFoundException($"no TensorBoard log at {Path.GetFullPath(path)}: give a folder of runs or an events.out.tfevents.* file");
+        var runs = Directory.EnumerateFiles(path, "events.out.tfevents.*", SearchOption.AllDirectories)
+            .GroupBy(f => Path.GetDirectoryName(f)!).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Run(Path.GetRelativePath(path, g.Key) is var name && name != "." ? name : Path.GetFileName(Path.GetFullPath(path)),
+                g.Order(StringComparer.Ordinal).ToList()))
+            .ToList();
+        return runs.Count > 0 ? runs
+            : throw new FileNotFoundException($"{Path.GetFullPath(path)} holds no events.out.tfevents.* file: give the folder TensorBoard's --logdir would get");
+    }
+
+    static LoggedRun Run(string name, IReadOnlyList<string> files)
+    {
+        var scalars = new Dictionary<string, SortedDictionary<long, double>>();
+        var settings = new List<(string, object)>();
+        var notes = new List<string>();
+        foreach (var file in files)
+        {
+            var (records, note) = TfRecordFile.Read(file);
+            if (note != "") notes.Add(note);
+            foreach (var record in records)
+            {
+                var e = Event.Parser.ParseFrom(record);
+                if (e.WhatCase != Event.WhatOneofCase.Summary) continue;
+                foreach (var value in e.Summary.Value)
+                {
+                    if (Scalar(value) is double v)
+                        (scalars.TryGetValue(value.Tag, out var series) ? series : scalars[value.Tag] = [])[e.Step] = v;
+                    else if (value.Tag.StartsWith("settings", StringComparison.Ordinal) && value.Tensor?.StringVal.Count > 0)
+                        settings.AddRange(SettingsTable(value.Tensor.StringVal[0].ToStringUtf8()));
+                }
+            }
+        }
+        var tags = scalars.ToDictionary(t => t.Key, t => new LoggedSeries(t.Value.Keys.ToList(), t.Value.Values.ToList()));
+        return new LoggedRun("tensorboard", name, tags, null, settings, string.Join("; ", notes));
+    }
+
+    static double? Scalar(Summary.Types.Value value) => value.ValueCase switch
+    {
+        Summary.Types.Value.ValueOneofCase.SimpleValue => value.SimpleValue,
+        Summary.Types.Value.ValueOneofCase.Tensor when value.Tensor.FloatVal.Count == 1 => value.Tensor.FloatVal[0],
+        Summary.Types.Value.ValueOneofCase.Tensor when value.Tensor.DoubleVal.Count == 1 => value.Tensor.DoubleVal[0],
+        _ => null,
+    };
+
+    /// <summary>The rows "| name | value |" of a Markdown table (Esp's settings text), numbers as numbers.</summary>
+    static IEnumerable<(string, object)> SettingsTable(string text) =>
+        text.Split('\n').Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .Where(cells => cells.Length == 4 && cells[1] is not ("" or "setting") && !cells[1].StartsWith("---", StringComparison.Ordinal))
+            .Select(cells => (cells[1], double.TryParse(cells[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? (object)number : cells[2]));
+}
