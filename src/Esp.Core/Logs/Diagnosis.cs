@@ -4,7 +4,7 @@ namespace Esp;
 /// What Esp says about one tag of a logged run (<see cref="LoggedRun"/>): its ESP metrics over the log's epochs, its
 /// spikes by Esp's default rule and by each source's preset, and, where the log has the learning rate, the ESP metrics
 /// of each phase the schedule went through (warm-up, stable, decay).
-/// <para>Epochs: from <c>stepsPerEpoch</c> when given (epoch = step / stepsPerEpoch), else from the log's epoch column
+/// <para>Epochs: from <c>stepsPerEpoch</c> when given (epoch = step / stepsPerEpoch, counting steps from 0), else from the log's epoch column
 /// (a whole number: the epoch; a fraction of epochs done, as the Hugging Face Trainer logs it: the epoch it ends in).
 /// Each complete epoch keeps its first P logged points, P the fewest any complete epoch has (logs written every k steps
 /// give P = steps per epoch / k); the metrics use w = ceil(P / 10) points and need 4 epochs of at least 10 points.</para>
@@ -42,7 +42,7 @@ public sealed record Diagnosis(string Source, string Run, string Tag, int Steps,
     /// <summary>The epoch of each logged step, or null (with a note) when the log says nothing of epochs.</summary>
     static Func<long, int>? EpochOf(LoggedRun run, LoggedSeries series, int? stepsPerEpoch, List<string> notes)
     {
-        if (stepsPerEpoch is int s) return step => (int)(step / s);
+        if (stepsPerEpoch is int s) return step => (int)((step - (run.StepsFromOne ? 1 : 0)) / s);
         if (run.Epoch is not { Count: > 0 } epochs)
         {
             notes.Add("no epoch boundaries: the log has no epoch column; give the steps per epoch (--steps-per-epoch N)");
@@ -70,16 +70,20 @@ public sealed record Diagnosis(string Source, string Run, string Tag, int Steps,
         return (groups.SelectMany(g => g.Take(p).Select(i => series.Values[i])).ToList(), p, groups.Select(g => series.Steps[g[0]]).ToList());
     }
 
-    /// <summary>The ESP metrics of each learning-rate phase: warm-up while the rate climbs to its peak, stable while it stays
-    /// there (within 1 %), decay once it falls for good; over the epochs that start and end inside the phase.</summary>
+    /// <summary>The ESP metrics of each learning-rate phase: warm-up while the rate climbs to its peak (the step reaching it
+    /// included), stable while it stays there, decay from the first logged step after its last at the peak; each over the
+    /// epochs that start and end inside the phase.</summary>
     static IReadOnlyList<(string, EspMetrics?)> PhaseMetrics(LoggedRun run, IReadOnlyList<long> starts, IReadOnlyList<double> flat, int perEpoch, List<string> notes)
     {
         if (run.LearningRateTag is not string lrTag) return [];
         var lr = run.Tags[lrTag];
         double peak = lr.Values.Max();
-        int top = Enumerable.Range(0, lr.Count).First(i => lr.Values[i] >= 0.99 * peak);
-        int last = Enumerable.Range(0, lr.Count).Last(i => lr.Values[i] >= 0.99 * peak);
-        long stableFrom = lr.Steps[top], decayFrom = last + 1 < lr.Count ? lr.Steps[last + 1] : long.MaxValue;
+        bool AtPeak(int i) => lr.Values[i] >= peak * (1 - 1e-6); // equal, to float32's precision (TensorBoard's)
+        int top = Enumerable.Range(0, lr.Count).First(AtPeak);
+        int last = Enumerable.Range(0, lr.Count).Last(AtPeak);
+        long After(int i) => i + 1 < lr.Count ? lr.Steps[i + 1] : long.MaxValue;
+        // the step that reaches the peak ends the warm-up (none when the log starts there); the first step below it starts the decay
+        long stableFrom = top == 0 ? long.MinValue : After(top), decayFrom = After(last);
         var bounds = new[] { (long.MinValue, stableFrom), (stableFrom, decayFrom), (decayFrom, long.MaxValue) };
         var phases = new List<(string, EspMetrics?)>();
         for (int k = 0; k < 3; k++)

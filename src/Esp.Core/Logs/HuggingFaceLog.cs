@@ -32,6 +32,6 @@ static class HuggingFaceLog
             .Select(p => (p.Name, p.Value.ValueKind == JsonValueKind.Number ? (object)p.Value.GetDouble() : p.Value.GetString()!)).ToList();
         return new LoggedRun("huggingface", Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) ?? path,
             tags.ToDictionary(t => t.Key, t => new LoggedSeries(t.Value.Keys.ToList(), t.Value.Values.ToList())),
-            epochs.Count > 0 ? new LoggedSeries(epochs.Keys.ToList(), epochs.Values.ToList()) : null, settings);
+            epochs.Count > 0 ? new LoggedSeries(epochs.Keys.ToList(), epochs.Values.ToList()) : null, settings, StepsFromOne: true);
     }
 }

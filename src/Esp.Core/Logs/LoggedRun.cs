@@ -10,10 +10,11 @@ public sealed record LoggedSeries(IReadOnlyList<long> Steps, IReadOnlyList<doubl
 /// A training run as another tool logged it (TensorBoard, Lightning's CSVLogger, the Hugging Face Trainer, a CSV
 /// export): each tag's series by step, the epoch of each logged step where the log has it (<see cref="Epoch"/>, e.g.
 /// Lightning's epoch column or the Trainer's fractional epoch), the settings it recorded (hyperparameters), and what
-/// reading it noticed (<see cref="Note"/>: a truncated file read up to its last good record).
+/// reading it noticed (<see cref="Note"/>: a truncated file read up to its last good record). <see cref="StepsFromOne"/>:
+/// the log numbers a step by the updates done after it (the Hugging Face Trainer: 1 for the first), not from 0.
 /// </summary>
 public sealed record LoggedRun(string Source, string Name, IReadOnlyDictionary<string, LoggedSeries> Tags,
-    LoggedSeries? Epoch, IReadOnlyList<(string Column, object Value)> Settings, string Note = "")
+    LoggedSeries? Epoch, IReadOnlyList<(string Column, object Value)> Settings, string Note = "", bool StepsFromOne = false)
 {
     /// <summary>The series of <paramref name="tag"/>; a tag the log lacks is refused with the tags it has.</summary>
     public LoggedSeries Series(string tag) => Tags.TryGetValue(tag, out var series) ? series
