@@ -52,6 +52,30 @@ public sealed class LogsTests : IDisposable
     }
 
     [Fact]
+    public void Logged_runs_are_results_that_frames_group_stats_reports_and_plots_work_on()
+    {
+        var board = Path.Combine(folder, "tb");
+        var own = Engine.Run([Quadratic(0.999), Quadratic(0.8)], options: new EngineOptions(TensorBoard: board));
+        var logs = Logs.TensorBoard(board);
+        var logged = Logs.Results(logs, stepsPerEpoch: 100);
+
+        var runs = logged.Runs;
+        Assert.Equal(["run", "source", "log", "optimizer", "lr"], runs.ColumnKeys.Take(5)); // the log's settings (Esp's, read back) after source and log
+        for (int k = 0; k < 2; k++)
+            Assert.Equal(Diagnosis.Of(logs[k], "loss", 100).Metrics!.SawtoothIndex, runs.GetColumn<double>("sawtooth_index").GetAt(k));
+        var byBeta2 = GroupStats.Of(logged, "sawtooth_index", "beta2");
+        Assert.Equal(["0.999", "0.8"], byBeta2.Select(g => g.Keys[0]));
+        Assert.Equal(own.Runs.GetColumn<double>("sawtooth_index").GetAt(1), byBeta2[1].Mean, 5);
+        Assert.Contains("beta2", Report.Summary(logged, TextWriter.Null).Split('\n')[0]);
+        Assert.Contains("\"name\":\"beta2 = 0.8, log = run-0001\"", Plot.Loss(logged, plotEvery: 10, series: "beta2").ToHtml()); // each log a run of its own
+        var steps = logged.Steps;
+        Assert.Equal(1600, steps.RowCount);
+        Assert.Equal(own.RunRecords[1].Column("lr_t").Select(v => (double)(float)v), steps.GetColumn<double>("lr_t").Values.Skip(800));
+        Assert.Equal(Enumerable.Range(0, 800).Select(s => (double)s), steps.GetColumn<double>("logged_step").Values.Take(800));
+        Assert.Contains("read from a log (tensorboard run-0000)", Assert.Throws<InvalidOperationException>(() => logged.RunRecords[0].Experiment).Message);
+    }
+
+    [Fact]
     public void Torchsharps_summary_writer_files_read_back_by_tag_and_step()
     {
         var dir = Path.Combine(folder, "writer", "my run");

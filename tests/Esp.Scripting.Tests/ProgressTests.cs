@@ -49,8 +49,8 @@ public sealed class ProgressTests
         Assert.Equal("runs 0/2  steps 4000/20000  0 steps/s  elapsed 2.1 s  left ? ", c.Lines[0] + " ");
 
         c.Progress.Steps(new StepsDone(0, Quadratic, 6_000));
-        c.Progress.RunDone(Engine.Run([Quadratic with { Epochs = 1 }], TextWriter.Null).RunRecords[0] with { Experiment = Quadratic });
-        var diverged = Engine.Run([Quadratic with { Seed = 1, Epochs = 1 }], TextWriter.Null).RunRecords[0] with { Run = 1, Experiment = Quadratic with { Seed = 1 } };
+        c.Progress.RunDone(Engine.Run([Quadratic with { Epochs = 1 }], TextWriter.Null).RunRecords[0] with { Description = Quadratic });
+        var diverged = Engine.Run([Quadratic with { Seed = 1, Epochs = 1 }], TextWriter.Null).RunRecords[0] with { Run = 1, Description = Quadratic with { Seed = 1 } };
         c.Progress.Steps(new StepsDone(1, Quadratic with { Seed = 1 }, 250));
         c.Now = TimeSpan.FromSeconds(3);
         c.Progress.RunDone(diverged); // stopped after 250 of its 10 000 steps
@@ -66,7 +66,7 @@ public sealed class ProgressTests
         var c = new Clocked();
         c.Progress.Start([Quadratic, network]);
         for (int k = 0; k < 100; k++) { c.Now += TimeSpan.FromMilliseconds(100); c.Progress.Steps(new StepsDone(0, Quadratic, 100)); }
-        c.Progress.RunDone(Engine.Run([Quadratic with { Epochs = 1 }], TextWriter.Null).RunRecords[0] with { Experiment = Quadratic });
+        c.Progress.RunDone(Engine.Run([Quadratic with { Epochs = 1 }], TextWriter.Null).RunRecords[0] with { Description = Quadratic });
         for (int k = 0; k < 10; k++) { c.Now += TimeSpan.FromMilliseconds(50); c.Progress.Steps(new StepsDone(1, network, 1)); }
         c.Now += TimeSpan.FromSeconds(2);
         c.Progress.Tick();

@@ -15,8 +15,10 @@ public sealed record Experiment(
     Schedule? Schedule = null,
     Probes? Probes = null,
     string Device = "cpu",
-    Branch? From = null)
+    Branch? From = null) : IRunDescription
 {
+    IReadOnlyList<string> IRunDescription.DerivedSettings => Problem.DerivedSettings;
+
     public Schedule LrSchedule => Schedule ?? Esp.Schedule.Constant;
     public Probes Recorded => Probes ?? Esp.Probes.None;
 

@@ -12,7 +12,7 @@ public enum RunStatus { Completed, Diverged, Exploded }
 /// </summary>
 public sealed record RunRecord(
     int Run,
-    Experiment Experiment,
+    IRunDescription Description,
     IReadOnlyList<string> StepColumnNames,
     IReadOnlyList<double[]> StepColumns,
     int StepsTaken,
@@ -24,6 +24,10 @@ public sealed record RunRecord(
     double Seconds,
     int? IntraOpThreads = null)
 {
+    /// <summary>The experiment Esp ran; a run read from another tool's log (<see cref="Logs.Results"/>) has none.</summary>
+    public Experiment Experiment => Description as Experiment
+        ?? throw new InvalidOperationException($"run {Run} was read from a log ({Description}), not run by Esp: it has settings, not an Experiment");
+
     /// <summary>The full-dataset loss after each epoch (Probes.EpochEndFullLoss), or empty.</summary>
     public double[] EpochEndFullLoss => EpochColumnNames.Contains("full_loss") ? EpochColumn("full_loss") : [];
 
@@ -38,12 +42,12 @@ public sealed record RunRecord(
 
     /// <summary>The value of setting column <paramref name="name"/> as results show it, or null when this run has no such setting.</summary>
     public string? Setting(string name) =>
-        Experiment.Settings().Where(s => s.Column == name).Select(s => Require.Show(s.Value)).FirstOrDefault();
+        Description.Settings().Where(s => s.Column == name).Select(s => Require.Show(s.Value)).FirstOrDefault();
 
     /// <summary>The setting columns whose values differ between <paramref name="runs"/> (a column some runs lack counts
     /// as differing), in first-seen order, leaving out <paramref name="except"/>.</summary>
     public static IReadOnlyList<string> VaryingSettings(IReadOnlyList<RunRecord> runs, params string[] except) =>
-        runs.SelectMany(r => r.Experiment.Settings().Select(s => s.Column)).Distinct().Except(except)
+        runs.SelectMany(r => r.Description.Settings().Select(s => s.Column)).Distinct().Except(except)
             .Where(c => runs.Select(r => r.Setting(c)).Distinct().Count() > 1).ToList();
 
     /// <summary>The batch loss of every step taken (before each update).</summary>

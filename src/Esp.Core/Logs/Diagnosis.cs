@@ -15,6 +15,9 @@ public sealed record Diagnosis(string Source, string Run, string Tag, int Steps,
 {
     public const int MinPointsPerEpoch = 10;
 
+    /// <summary>The logged points the epochs kept (indices into the tag's series, epoch after epoch, P each).</summary>
+    internal IReadOnlyList<int> Kept { get; init; } = [];
+
     /// <summary>Esp's default spike rule (<c>loss_spikes</c>), then the sources' presets (<c>spikes_PRESET</c>).</summary>
     public static IReadOnlyList<(string Column, SpikeRule Rule)> Rules(int points) =>
         [("loss_spikes", new ZScoreRule()), ("spikes_olmo_core", ZScoreRule.OlmoCore), ("spikes_llm_foundry", RelativeRule.LlmFoundry(points)),
@@ -28,7 +31,8 @@ public sealed record Diagnosis(string Source, string Run, string Tag, int Steps,
         var notes = new List<string>();
         if (run.Note != "") notes.Add(run.Note);
         var epochOf = EpochOf(run, series, stepsPerEpoch, notes);
-        var (flat, perEpoch, starts) = epochOf is null ? ([], 0, []) : CutIntoEpochs(series, epochOf, notes);
+        var (kept, perEpoch, starts) = epochOf is null ? ([], 0, []) : CutIntoEpochs(series, epochOf, notes);
+        var flat = kept.Select(i => series.Values[i]).ToList();
         EspMetrics? metrics = null;
         if (perEpoch > 0 && perEpoch < MinPointsPerEpoch)
             notes.Add($"ESP metrics need at least {MinPointsPerEpoch} logged points per epoch (a window is a tenth of an epoch), got {perEpoch}: log more often");
@@ -36,7 +40,8 @@ public sealed record Diagnosis(string Source, string Run, string Tag, int Steps,
         else if (perEpoch > 0) metrics = EspMetrics.Of(flat, perEpoch);
         var spikes = Rules(series.Count).Select(r => (r.Column, r.Rule.Detect(series.Values))).ToList();
         var phases = metrics is null ? [] : PhaseMetrics(run, starts, flat, perEpoch, notes);
-        return new Diagnosis(run.Source, run.Name, tag, series.Count, starts.Count, perEpoch, metrics, spikes, phases, series.Steps, string.Join("; ", notes));
+        return new Diagnosis(run.Source, run.Name, tag, series.Count, starts.Count, perEpoch, metrics, spikes, phases, series.Steps, string.Join("; ", notes))
+            { Kept = kept };
     }
 
     /// <summary>The epoch of each logged step, or null (with a note) when the log says nothing of epochs.</summary>
@@ -59,15 +64,15 @@ public sealed record Diagnosis(string Source, string Run, string Tag, int Steps,
         };
     }
 
-    /// <summary>The series cut into its complete epochs of equal length: the points, P, and each epoch's first logged step.</summary>
-    static (IReadOnlyList<double> Flat, int PerEpoch, IReadOnlyList<long> Starts) CutIntoEpochs(LoggedSeries series, Func<long, int> epochOf, List<string> notes)
+    /// <summary>The series cut into its complete epochs of equal length: the points kept, P, and each epoch's first logged step.</summary>
+    static (IReadOnlyList<int> Kept, int PerEpoch, IReadOnlyList<long> Starts) CutIntoEpochs(LoggedSeries series, Func<long, int> epochOf, List<string> notes)
     {
         var groups = Enumerable.Range(0, series.Count).GroupBy(i => epochOf(series.Steps[i])).OrderBy(g => g.Key).Select(g => g.ToList()).ToList();
         if (groups.Count > 1 && groups[^1].Count < groups[^2].Count) groups.RemoveAt(groups.Count - 1); // an epoch the log stopped in
         if (groups.Count == 0) return ([], 0, []);
         int p = groups.Min(g => g.Count), most = groups.Max(g => g.Count);
         if (most != p) notes.Add($"epochs hold {p} to {most} logged points; each is cut to its first {p}");
-        return (groups.SelectMany(g => g.Take(p).Select(i => series.Values[i])).ToList(), p, groups.Select(g => series.Steps[g[0]]).ToList());
+        return (groups.SelectMany(g => g.Take(p)).ToList(), p, groups.Select(g => series.Steps[g[0]]).ToList());
     }
 
     /// <summary>The ESP metrics of each learning-rate phase: warm-up while the rate climbs to its peak (the step reaching it

@@ -34,6 +34,33 @@ public static class Logs
             $"{Path.GetFullPath(path)} holds no log Esp reads: events.out.tfevents.* (TensorBoard), metrics.csv (Lightning), trainer_state.json (Hugging Face) or a .csv with a step column");
     }
 
+    /// <summary>
+    /// The runs as <see cref="Esp.Results"/>, so that frames, GroupStats, Report and Plot work on them as on Esp's own:
+    /// each run's <paramref name="tag"/> (null: its loss tag) becomes the "loss" column, cut into epochs as
+    /// <see cref="Diagnosis"/> cuts it (<paramref name="stepsPerEpoch"/>, or the log's epochs), its other tags the columns
+    /// of the same logged steps (empty where not logged there); settings: source, log and what the log recorded. A run
+    /// with no epoch boundaries is one epoch of all its points (no ESP metrics).
+    /// </summary>
+    public static Results Results(IReadOnlyList<LoggedRun> runs, int? stepsPerEpoch = null, string? tag = null) => new(runs.Select((run, k) =>
+    {
+        var name = tag ?? run.LossTag ?? throw new ArgumentException(
+            $"{run.Source} run \"{run.Name}\" has no loss tag (loss, train_loss, train/loss, ...); its tags: {string.Join(", ", run.Tags.Keys.Order(StringComparer.Ordinal))}: give the tag");
+        var d = Diagnosis.Of(run, name, stepsPerEpoch);
+        var series = run.Series(name);
+        var kept = d.Kept.Count > 0 ? d.Kept : Enumerable.Range(0, series.Count).ToList();
+        var steps = kept.Select(i => series.Steps[i]).ToList();
+        double[] Aligned(LoggedSeries other)
+        {
+            var at = other.Steps.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => other.Values[p.i]);
+            return steps.Select(s => at.TryGetValue(s, out var v) ? v : double.NaN).ToArray();
+        }
+        var others = run.Tags.Where(t => t.Key != name && t.Key != "loss").OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+        var columns = new[] { ("loss", kept.Select(i => series.Values[i]).ToArray()), ("logged_step", steps.Select(s => (double)s).ToArray()) }
+            .Concat(others.Select(t => (t.Key, Aligned(t.Value)))).ToList();
+        return new RunRecord(k, new LoggedDescription(run.Source, run.Name, run.Settings, d.Kept.Count > 0 ? d.PointsPerEpoch : kept.Count),
+            columns.Select(c => c.Item1).ToList(), columns.Select(c => c.Item2).ToList(), kept.Count, [], [], [], RunStatus.Completed, d.Note, 0);
+    }).ToList());
+
     static IReadOnlyList<LoggedRun> ReadFile(string file, string? stepColumn) => Path.GetFileName(file) switch
     {
         var name when IsEvents(name) => TensorBoardLog.Read(file),

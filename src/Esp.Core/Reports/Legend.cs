@@ -20,7 +20,7 @@ sealed class Legend
     /// <paramref name="series"/> setting, when given, is always named first.</summary>
     public Legend(IReadOnlyList<RunRecord> runs, IEnumerable<string?> except, string? series = null, IReadOnlyList<string>? facets = null)
     {
-        var derived = runs.SelectMany(r => r.Experiment.Problem.DerivedSettings);
+        var derived = runs.SelectMany(r => r.Description.DerivedSettings);
         var skip = except.OfType<string>().Append("seed").Append(series).Concat(derived).ToHashSet();
         var named = ColumnOrder.Settings(runs).Where(c => !skip.Contains(c) && runs.Select(r => r.Setting(c)).Distinct().Count() > 1).ToList();
         var given = facets ?? [];

@@ -36,7 +36,7 @@ public static class Plot
         bool nonNegative = runs.All(r => !r.StepColumnNames.Contains(column) || r.Column(column).All(v => !(v < 0)));
         (double[] X, double[] Y) Curve(RunRecord r)
         {
-            double perEpoch = r.Experiment.StepsPerEpoch;
+            double perEpoch = r.Description.StepsPerEpoch;
             var values = r.Column(column);
             int from = epochs is { } e ? Math.Min(values.Length, (int)(e.First * perEpoch)) : 0;
             int to = epochs is { } f ? Math.Min(values.Length, (int)((f.Last + 1) * perEpoch)) : values.Length;
@@ -136,7 +136,7 @@ public static class Plot
             foreach (var r in group)
             {
                 var (xs, ys) = curve(r);
-                yield return (new Scatter { x = xs, y = ys, mode = mode, name = name + (group.Count > 1 ? $", seed = {r.Experiment.Seed}" : "") + StatusNote(r) }, true);
+                yield return (new Scatter { x = xs, y = ys, mode = mode, name = name + (group.Count > 1 ? $", seed = {r.Description.Seed}" : "") + StatusNote(r) }, true);
             }
         }
         var drawing = FacetGrid.Draw(runs, panels, rows, series, wrap, legend, Cell, x, y, yFromEpoch, shareY);

@@ -25,5 +25,5 @@ static class ColumnOrder
 
     /// <summary>Every setting column of <paramref name="runs"/>, merged.</summary>
     public static IReadOnlyList<string> Settings(IEnumerable<RunRecord> runs) =>
-        Merge(runs.Select(r => r.Experiment.Settings().Select(s => s.Column)));
+        Merge(runs.Select(r => r.Description.Settings().Select(s => s.Column)));
 }

@@ -56,7 +56,7 @@ public sealed class Results
     static Table SpikesTable(IReadOnlyList<RunRecord> runs, IReadOnlyDictionary<RunRecord, IReadOnlyList<Spike>> spikes) => Build(runs, r => spikes[r].Count, r =>
     {
         var found = spikes[r];
-        int s = r.Experiment.StepsPerEpoch;
+        int s = r.Description.StepsPerEpoch;
         return [("global_step", i => found[i].Step), ("epoch", i => found[i].Step / s), ("step", i => found[i].Step % s),
                 ("height", i => found[i].Height), ("score", i => found[i].Score), ("recovery", i => found[i].Recovery)];
     });
@@ -92,7 +92,7 @@ public sealed class Results
 
     /// <summary>The ESP metrics of the <paramref name="index"/>-th run here; throws if it has fewer than 4 complete epochs.</summary>
     public EspMetrics Metrics(int index) =>
-        EspMetrics.Of(RunRecords[index].Losses, RunRecords[index].Experiment.StepsPerEpoch);
+        EspMetrics.Of(RunRecords[index].Losses, RunRecords[index].Description.StepsPerEpoch);
 
     /// <summary>
     /// <paramref name="column"/> averaged over windows of <paramref name="every"/> steps, per run (the paper's
@@ -104,7 +104,7 @@ public sealed class Results
         return Build(RunRecords, r => (r.StepsTaken + every - 1) / every, r =>
         {
             var means = Smoothing.PlotEvery(r.Column(column), every);
-            double s = r.Experiment.StepsPerEpoch;
+            double s = r.Description.StepsPerEpoch;
             return [("window", i => i), ("global_step", i => i * every), ("epoch", i => i * every / s), (column, i => means[i])];
         }).ToFrame();
     }
@@ -137,7 +137,7 @@ public sealed class Results
 
     static IEnumerable<(string, Func<int, object?>)> StepValues(RunRecord r)
     {
-        int s = r.Experiment.StepsPerEpoch;
+        int s = r.Description.StepsPerEpoch;
         IEnumerable<(string, Func<int, object?>)> position =
             [("epoch", i => i / s), ("step", i => i % s), ("global_step", i => i)];
         return position.Concat(r.StepColumnNames.Select((name, k) =>
@@ -146,7 +146,7 @@ public sealed class Results
 
     static IEnumerable<(string, Func<int, object?>)> RunSummary(RunRecord r, IEnumerable<(string, Func<int, object?>)> spikeColumns)
     {
-        int s = r.Experiment.StepsPerEpoch;
+        int s = r.Description.StepsPerEpoch;
         var losses = r.Losses;
         var metrics = r.Status != RunStatus.Diverged && EspMetrics.WhyNot(losses.Length, s) is null
             ? EspMetrics.Of(losses, s) : null;
@@ -171,7 +171,7 @@ public sealed class Results
         foreach (var r in runs)
         {
             IEnumerable<(string, Func<int, object?>)> identity = [("run", _ => r.Run)];
-            var settings = r.Experiment.Settings().Select(kv => (kv.Column, (Func<int, object?>)(_ => kv.Value)));
+            var settings = r.Description.Settings().Select(kv => (kv.Column, (Func<int, object?>)(_ => kv.Value)));
             table.AddRows(rows(r), identity.Concat(settings).Concat(columns(r)));
         }
         return table;

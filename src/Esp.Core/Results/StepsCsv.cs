@@ -47,9 +47,9 @@ static class StepsCsv
     /// a recorded value, the step's position, or the run's setting (formatted once; empty when it has none).</summary>
     static Func<int, string>[] Cells(RunRecord r, IReadOnlyList<string> columns)
     {
-        var settings = r.Experiment.Settings().ToDictionary(s => s.Column, s => Csv.Format(s.Value));
+        var settings = r.Description.Settings().ToDictionary(s => s.Column, s => Csv.Format(s.Value));
         settings["run"] = Csv.Format(r.Run);
-        int perEpoch = r.Experiment.StepsPerEpoch;
+        int perEpoch = r.Description.StepsPerEpoch;
         return columns.Select(name =>
         {
             int k = r.StepColumnNames.ToList().IndexOf(name);
