@@ -28,7 +28,7 @@ public sealed class FigureTests
     static IEnumerable<string> LegendEntries(JArray data) =>
         data.Where(t => t["showlegend"]?.Value<bool>() != false).Select(t => (string)t["name"]!);
 
-    static string Colour(JToken trace) => (string)(trace["fill"] is null ? trace["line"]!["color"]! : trace["fillcolor"]!);
+    static string Colour(JToken trace) => (string)(trace["fill"] is null ? trace["line"]!["color"]! : trace["fillcolor"]!)!;
 
     [Fact]
     public void A_grid_mixing_optimizers_names_only_what_tells_series_apart_and_each_panel_names_its_own()

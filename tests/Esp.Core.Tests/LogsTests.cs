@@ -95,6 +95,49 @@ public sealed class LogsTests : IDisposable
         Assert.Equal("tensorboard run \"my run\" has no tag \"loss\"; its tags: lr, train/loss", missing.Message);
     }
 
+    /// <summary>A length-delimited protobuf message of the given fields, as Google.Protobuf writes one.</summary>
+    static Google.Protobuf.ByteString Message(params (int Field, Google.Protobuf.ByteString Bytes)[] fields)
+    {
+        var stream = new MemoryStream();
+        var output = new Google.Protobuf.CodedOutputStream(stream);
+        foreach (var (field, bytes) in fields)
+        {
+            output.WriteTag(field, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(bytes);
+        }
+        output.Flush();
+        return Google.Protobuf.ByteString.CopyFrom(stream.ToArray());
+    }
+
+    [Fact]
+    public void The_hparams_plugins_hyperparameters_are_the_runs_settings()
+    {
+        var dir = Path.Combine(folder, "hparams");
+        var writer = TorchSharp.torch.utils.tensorboard.SummaryWriter(dir);
+        writer.add_scalar("loss", 1f, 0);
+        // session_start_info as tensorboard/plugins/hparams/plugin_data.proto lays it out (what PyTorch's add_hparams writes)
+        Google.Protobuf.ByteString Entry(string key, Google.Protobuf.WellKnownTypes.Value value) =>
+            Message((1, Google.Protobuf.ByteString.CopyFromUtf8(key)), (2, Google.Protobuf.MessageExtensions.ToByteString(value)));
+        var start = Message((1, Entry("lr", Google.Protobuf.WellKnownTypes.Value.ForNumber(0.001))),
+            (1, Entry("optimizer", Google.Protobuf.WellKnownTypes.Value.ForString("adamw"))), (1, Entry("shuffle", Google.Protobuf.WellKnownTypes.Value.ForBool(true))));
+        var e = new Tensorboard.Event { WallTime = 1, Step = 0, Summary = new Tensorboard.Summary() };
+        e.Summary.Value.Add(new Tensorboard.Summary.Types.Value
+        {
+            Tag = "_hparams_/session_start_info",
+            Metadata = new Tensorboard.SummaryMetadata { PluginData = new Tensorboard.SummaryMetadata.Types.PluginData { PluginName = "hparams", Content = Message((3, start)) } },
+        });
+        var record = Google.Protobuf.MessageExtensions.ToByteArray(e);
+        var length = BitConverter.GetBytes((ulong)record.Length); // little-endian here, as TFRecord's
+        var frame = length.Concat(BitConverter.GetBytes(Crc32C.Masked(length))).Concat(record).Concat(BitConverter.GetBytes(Crc32C.Masked(record))).ToArray();
+        var file = Directory.GetFiles(dir).Single();
+        File.AppendAllBytes(file, frame);
+
+        var run = Logs.TensorBoard(file).Single();
+        Assert.Equal([("lr", 0.001), ("optimizer", "adamw"), ("shuffle", true)], run.Settings);
+        Assert.Equal(1, run.Series("loss").Count);
+        Assert.Equal("", run.Note);
+    }
+
     [Fact]
     public void A_truncated_or_corrupted_event_file_is_read_up_to_its_last_good_record_and_says_so()
     {

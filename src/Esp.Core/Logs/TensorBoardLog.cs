@@ -9,7 +9,8 @@ namespace Esp;
 /// run, named by its path below the folder (a file alone is one run). The frames are checked as <see cref="TfRecordFile"/>
 /// says and parsed with Google.Protobuf (TorchSharp's generated Event messages). A scalar is a summary value's
 /// simple_value, or a one-number tensor (TF2's tf.summary.scalar); a step logged again replaces the earlier value, as
-/// TensorBoard shows it. Esp's own "settings" text (a Markdown table) becomes the run's settings.
+/// TensorBoard shows it. The run's settings: the hparams plugin's hyperparameters, and Esp's own "settings" text (a
+/// Markdown table).
 /// </summary>
 static class TensorBoardLog
 {
@@ -43,6 +44,8 @@ static class TensorBoardLog
                 {
                     if (Scalar(value) is double v)
                         (scalars.TryGetValue(value.Tag, out var series) ? series : scalars[value.Tag] = [])[e.Step] = v;
+                    else if (value.Metadata?.PluginData?.PluginName == "hparams")
+                        settings.AddRange(HParams(value.Metadata.PluginData.Content));
                     else if (value.Tag.StartsWith("settings", StringComparison.Ordinal) && value.Tensor?.StringVal.Count > 0)
                         settings.AddRange(SettingsTable(value.Tensor.StringVal[0].ToStringUtf8()));
                 }
@@ -59,6 +62,47 @@ static class TensorBoardLog
         Summary.Types.Value.ValueOneofCase.Tensor when value.Tensor.DoubleVal.Count == 1 => value.Tensor.DoubleVal[0],
         _ => null,
     };
+
+    /// <summary>
+    /// The hyperparameters of the hparams plugin's session_start_info (what PyTorch's add_hparams, Lightning's
+    /// TensorBoardLogger and tf.summary's hparams write): HParamsPluginData field 3, SessionStartInfo, whose field 1 is
+    /// map&lt;string, google.protobuf.Value&gt; (tensorboard/plugins/hparams/plugin_data.proto). The two messages are walked
+    /// field by field with Google.Protobuf's reader (their classes are not generated here), the values parsed as Value.
+    /// </summary>
+    static IEnumerable<(string, object)> HParams(Google.Protobuf.ByteString content)
+    {
+        var start = Field(content, 3);
+        if (start is null) yield break; // the experiment or session_end_info record
+        var input = new Google.Protobuf.CodedInputStream(start.ToByteArray());
+        for (uint tag; (tag = input.ReadTag()) != 0;)
+        {
+            if (Google.Protobuf.WireFormat.GetTagFieldNumber(tag) != 1) { input.SkipLastField(); continue; }
+            var entry = input.ReadBytes();
+            var key = Field(entry, 1)?.ToStringUtf8();
+            var value = Field(entry, 2) is { } bytes ? Google.Protobuf.WellKnownTypes.Value.Parser.ParseFrom(bytes) : null;
+            if (key is null || value is null) continue;
+            object? v = value.KindCase switch
+            {
+                Google.Protobuf.WellKnownTypes.Value.KindOneofCase.NumberValue => value.NumberValue,
+                Google.Protobuf.WellKnownTypes.Value.KindOneofCase.StringValue => value.StringValue,
+                Google.Protobuf.WellKnownTypes.Value.KindOneofCase.BoolValue => value.BoolValue,
+                _ => null,
+            };
+            if (v is not null) yield return (key, v);
+        }
+    }
+
+    /// <summary>The last occurrence of length-delimited field <paramref name="number"/> of a message, or null.</summary>
+    static Google.Protobuf.ByteString? Field(Google.Protobuf.ByteString message, int number)
+    {
+        var input = new Google.Protobuf.CodedInputStream(message.ToByteArray());
+        Google.Protobuf.ByteString? found = null;
+        for (uint tag; (tag = input.ReadTag()) != 0;)
+            if (Google.Protobuf.WireFormat.GetTagFieldNumber(tag) == number && Google.Protobuf.WireFormat.GetTagWireType(tag) == Google.Protobuf.WireFormat.WireType.LengthDelimited)
+                found = input.ReadBytes();
+            else input.SkipLastField();
+        return found;
+    }
 
     /// <summary>The rows "| name | value |" of a Markdown table (Esp's settings text), numbers as numbers.</summary>
     static IEnumerable<(string, object)> SettingsTable(string text) =>
