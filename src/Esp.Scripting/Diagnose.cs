@@ -37,38 +37,46 @@ static class Diagnose
         int? stepsPerEpoch = null;
         for (int i = 0; i < args.Count; i++)
         {
-            string? Next() => i + 1 < args.Count ? args[++i] : null;
-            switch (args[i])
+            var option = args[i];
+            if (option is "--out" or "--tag" or "--step-column" or "--steps-per-epoch")
             {
-                case "--out": output = Next(); break;
-                case "--tag": tag = Next(); break;
-                case "--step-column": stepColumn = Next(); break;
-                case "--steps-per-epoch":
-                    var text = Next();
-                    if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < 1)
-                        return Refuse(stderr, $"--steps-per-epoch needs a positive whole number of optimizer steps, got \"{text}\"");
-                    stepsPerEpoch = n;
-                    break;
-                case var a when !a.StartsWith('-') && path is null: path = a; break;
-                default: return Refuse(stderr, $"diagnose does not take \"{args[i]}\"\n{Usage}");
+                if (i + 1 >= args.Count || args[i + 1].Length == 0) return Refuse(stderr, $"{option} needs a value");
+                var value = args[++i];
+                if (option == "--out") output = value;
+                else if (option == "--tag") tag = value;
+                else if (option == "--step-column") stepColumn = value;
+                else if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 1) stepsPerEpoch = n;
+                else return Refuse(stderr, $"--steps-per-epoch needs a positive whole number of optimizer steps, got \"{value}\"");
             }
+            else if (!option.StartsWith('-') && path is null) path = option;
+            else return Refuse(stderr, $"diagnose does not take \"{option}\"\n{Usage}");
         }
         if (path is null) return Refuse(stderr, $"diagnose needs the log to read, e.g. dotnet esp-script diagnose runs/\n{Usage}");
-        if (output == "" || tag == "" || stepColumn == "") return Refuse(stderr, "--out, --tag and --step-column each need a value");
 
-        IReadOnlyList<LoggedRun> runs;
-        IReadOnlyList<Diagnosis> diagnoses;
+        var runs = new List<LoggedRun>();
+        var diagnoses = new List<Diagnosis>();
+        IReadOnlyList<string> passedOver;
         try
         {
-            runs = Logs.Read(path, stepColumn);
-            diagnoses = runs.Select(r => Diagnosis.Of(r, tag ?? r.LossTag ?? throw new ArgumentException(
-                $"{r.Source} run \"{r.Name}\" has no loss tag (loss, train_loss, train/loss, ...); its tags: {string.Join(", ", r.Tags.Keys.Order(StringComparer.Ordinal))}. " +
-                "Name the one to diagnose with --tag"), stepsPerEpoch)).ToList();
+            (var found, passedOver) = Logs.Scan(path, stepColumn);
+            foreach (var run in found)
+            {
+                // in a folder, a run without the tag (a validation-only run, an hparams run of its own) is passed over and named
+                if (found.Count > 1 && (tag is null ? run.LossTag is null : !run.Tags.ContainsKey(tag)))
+                {
+                    passedOver = [.. passedOver, $"{run.Source} run {run.Name}: no {(tag is null ? "loss tag" : $"tag {tag}")} (its tags: {string.Join(", ", run.Tags.Keys.Order(StringComparer.Ordinal))})"];
+                    continue;
+                }
+                diagnoses.Add(Diagnosis.Of(run, run.TagToDiagnose(tag), stepsPerEpoch));
+                runs.Add(run);
+            }
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or IOException or JsonException or Google.Protobuf.InvalidProtocolBufferException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or JsonException or Google.Protobuf.InvalidProtocolBufferException)
         {
             return Refuse(stderr, e.Message);
         }
+        foreach (var passed in passedOver) stderr.WriteLine($"esp-script: diagnose: passed over {passed}");
+        if (diagnoses.Count == 0) return Refuse(stderr, $"no run under {path} has {(tag is null ? "a loss tag" : $"the tag {tag}")}: name one with --tag");
 
         var name = "diagnose-" + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
         var (folder, refusal) = ResultsFolder.Claim(output ?? Path.Combine("results", name), Directory.GetCurrentDirectory());
@@ -77,7 +85,7 @@ static class Diagnose
         {
             AtomicFile.WriteFolder(folder.Path, recheck: folder.ChangedSinceClaim, fill: staging =>
             {
-                DiagnosisReport.Save(runs, diagnoses, staging);
+                DiagnosisReport.Save(diagnoses, staging);
                 var files = Directory.EnumerateFiles(staging).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
                 AtomicFile.WriteText(Path.Combine(staging, ResultsFolder.ManifestFile), JsonSerializer.Serialize(new Dictionary<string, object?>
                 {
@@ -87,11 +95,8 @@ static class Diagnose
             });
         }
         foreach (var d in diagnoses)
-        {
-            var m = d.Metrics is { } metrics ? FormattableString.Invariant($"sawtooth {metrics.SawtoothIndex:F3}, rise {metrics.RiseIndex:F3}, amplitude {metrics.Amplitude:F3}") : "no ESP metrics";
-            stdout.WriteLine($"{d.Source} {d.Run} {d.Tag}: {d.Steps} points, {d.Epochs} epochs of {d.PointsPerEpoch}; {m}; {d.Spikes[0].Spikes.Count} spikes" +
+            stdout.WriteLine($"{d.Source} {d.Run} {d.Tag}: {d.Steps} points, {d.Epochs} epochs of {d.PointsPerEpoch}; {d.MetricsText}; {d.Spikes[0].Spikes.Count} spikes" +
                 (d.Note == "" ? "" : $" ({d.Note})"));
-        }
         stderr.WriteLine($"esp-script: diagnosis of {runs.Count} run(s) in {Path.GetRelativePath(Directory.GetCurrentDirectory(), folder.Path)}/");
         return ScriptRunner.Ok;
     }

@@ -126,16 +126,49 @@ public sealed class LogsTests : IDisposable
             Tag = "_hparams_/session_start_info",
             Metadata = new Tensorboard.SummaryMetadata { PluginData = new Tensorboard.SummaryMetadata.Types.PluginData { PluginName = "hparams", Content = Message((3, start)) } },
         });
-        var record = Google.Protobuf.MessageExtensions.ToByteArray(e);
-        var length = BitConverter.GetBytes((ulong)record.Length); // little-endian here, as TFRecord's
-        var frame = length.Concat(BitConverter.GetBytes(Crc32C.Masked(length))).Concat(record).Concat(BitConverter.GetBytes(Crc32C.Masked(record))).ToArray();
         var file = Directory.GetFiles(dir).Single();
-        File.AppendAllBytes(file, frame);
+        Append(file, e);
+        writer.add_scalar("lr", 0.002f, 0); // a tag named as a setting
 
         var run = Logs.TensorBoard(file).Single();
         Assert.Equal([("lr", 0.001), ("optimizer", "adamw"), ("shuffle", true)], run.Settings);
         Assert.Equal(1, run.Series("loss").Count);
         Assert.Equal("", run.Note);
+        var logged = Logs.Results([run]).RunRecords[0];
+        Assert.Equal(["loss", "logged_step", "log/lr"], logged.StepColumnNames); // the setting keeps "lr"
+        Assert.Equal("0.001", logged.Setting("lr"));
+    }
+
+    /// <summary>Appends <paramref name="e"/> to an event file as a TFRecord frame (length, its masked CRC-32C, record, its masked CRC-32C).</summary>
+    static void Append(string file, Tensorboard.Event e)
+    {
+        var record = Google.Protobuf.MessageExtensions.ToByteArray(e);
+        var length = BitConverter.GetBytes((ulong)record.Length); // little-endian here, as TFRecord's
+        File.AppendAllBytes(file, length.Concat(BitConverter.GetBytes(Crc32C.Masked(length))).Concat(record).Concat(BitConverter.GetBytes(Crc32C.Masked(record))).ToArray());
+    }
+
+    [Fact]
+    public void A_tensorflow_scalar_kept_as_tensor_bytes_is_read_and_an_epoch_scalar_gives_the_epochs()
+    {
+        var dir = Path.Combine(folder, "tf2");
+        var writer = TorchSharp.torch.utils.tensorboard.SummaryWriter(dir);
+        writer.add_scalar("epoch", 0f, 0); // as Lightning's TensorBoardLogger logs it
+        writer.add_scalar("epoch", 1f, 100);
+        var file = Directory.GetFiles(dir).Single();
+        foreach (var (step, loss) in new[] { (0L, 2.5f), (100L, 1.25f) })
+        {
+            var e = new Tensorboard.Event { Step = step, Summary = new Tensorboard.Summary() };
+            e.Summary.Value.Add(new Tensorboard.Summary.Types.Value // tf.summary.scalar through TensorFlow's C++ writer: DT_FLOAT in tensor_content
+            {
+                Tag = "epoch_loss",
+                Tensor = new Tensorboard.TensorProto { Dtype = Tensorboard.DataType.DtFloat, TensorContent = Google.Protobuf.ByteString.CopyFrom(BitConverter.GetBytes(loss)) },
+            });
+            Append(file, e);
+        }
+        var run = Logs.TensorBoard(file).Single();
+        Assert.Equal([2.5, 1.25], run.Series("epoch_loss").Values);
+        Assert.Equal([0.0, 1.0], run.Epoch!.Values);
+        Assert.False(run.Tags.ContainsKey("epoch"));
     }
 
     [Fact]
@@ -149,6 +182,9 @@ public sealed class LogsTests : IDisposable
         var whole = Logs.TensorBoard(file).Single().Series("loss");
         Assert.Equal(20, whole.Count);
 
+        int lastFrame = bytes.Length - (TfRecordFile.Read(file).Records[^1].Length + 16);
+        File.WriteAllBytes(file, bytes[..(lastFrame + 14)]); // a header, its checksum and two bytes of the record
+        Assert.Contains("a record cut short", Logs.TensorBoard(file).Single().Note);
         File.WriteAllBytes(file, bytes[..^10]); // the last record cut short
         var cut = Logs.TensorBoard(file).Single();
         Assert.Equal(19, cut.Series("loss").Count);
@@ -274,8 +310,10 @@ public sealed class LogsTests : IDisposable
         LightningLog(epochs: 5, stepsPerEpoch: 100, every: 10);
         var writer = TorchSharp.torch.utils.tensorboard.SummaryWriter(Path.Combine(folder, "tb", "a"));
         writer.add_scalar("loss", 1f, 0);
-        var runs = Logs.Read(folder);
-        Assert.Equal([("tensorboard", "tb/a"), ("lightning", "version_0")], runs.Select(r => (r.Source, r.Name)));
+        File.WriteAllText(Path.Combine(folder, "notes.csv"), "name,comment\nx,y\n"); // a CSV that is no log
+        var (runs, passed) = Logs.Scan(folder);
+        Assert.Equal([("tensorboard", "tb/a"), ("lightning", "lightning_logs/version_0")], runs.Select(r => (r.Source, r.Name))); // named by their paths
+        Assert.StartsWith("notes.csv: ", Assert.Single(passed));
         Assert.Contains("holds no log Esp reads", Assert.Throws<FileNotFoundException>(() => Logs.Read(Directory.CreateDirectory(Path.Combine(folder, "empty")).FullName)).Message);
     }
 }

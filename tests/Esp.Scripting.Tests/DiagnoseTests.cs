@@ -69,7 +69,7 @@ public sealed class DiagnoseTests : IDisposable
         File.WriteAllText(Path.Combine(scratch.Folder, "accuracy.csv"), "step,accuracy,lr\n0,0.1,0.01\n1,0.2,0.01\n");
         var refused = Diagnose("accuracy.csv");
         Assert.Equal(64, refused.Code);
-        Assert.Contains("csv run \"accuracy\" has no loss tag (loss, train_loss, train/loss, ...); its tags: accuracy, lr. Name the one to diagnose with --tag", refused.Err);
+        Assert.Contains("csv run \"accuracy\" has no loss tag (loss, train_loss, train/loss, ...); its tags: accuracy, lr. Name the one to diagnose (--tag NAME", refused.Err);
         Assert.False(Directory.Exists(Path.Combine(scratch.Folder, "results", "diagnose-accuracy.csv")), "nothing written");
         Assert.Equal(0, Diagnose("accuracy.csv", "--tag", "accuracy").Code);
         Assert.Contains("--steps-per-epoch needs a positive whole number", Diagnose("accuracy.csv", "--steps-per-epoch", "0").Err);

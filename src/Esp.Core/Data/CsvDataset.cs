@@ -39,6 +39,8 @@ public sealed record CsvDataset(string Path, string LabelColumn = "label", doubl
             yield return $"CsvDataset.Path: {System.IO.Path.GetFullPath(Path)} not found: give the path of a CSV file with a header and a \"{LabelColumn}\" column";
     }
 
+    internal override bool ShapeDescribed => false;
+
     internal override IEnumerable<string> DataErrors()
     {
         if (Content.Error is string error) yield return error;

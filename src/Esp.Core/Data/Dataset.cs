@@ -32,6 +32,10 @@ public abstract record Dataset
     /// <summary>Errors only the files' contents show (the prepare step reads them); the counts above are read after it.</summary>
     internal virtual IEnumerable<string> DataErrors() => [];
 
+    /// <summary>Whether <see cref="Features"/> and <see cref="Classes"/> are the description's own (true), or read from
+    /// the data (a CSV's columns and labels: known after the prepare step).</summary>
+    internal virtual bool ShapeDescribed => true;
+
     /// <summary>The examples, for a run with seed <paramref name="seed"/> (data drawn from a seed use it unless they fix their own).</summary>
     internal abstract LabelledData Load(int seed);
 }

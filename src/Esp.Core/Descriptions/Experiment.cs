@@ -58,6 +58,7 @@ public sealed record Experiment(
     /// errors, the batch size and tracked batch against N, and that a CUDA device is there.</summary>
     public IEnumerable<string> PreparedErrors()
     {
+        if (BatchSize < 1) yield break; // Errors() says so; nothing here can be checked against it
         var dataErrors = Problem.DataErrors().ToList();
         foreach (var e in dataErrors) yield return e;
         if (Device != "cpu" && !TorchRuntime.CudaAvailable)

@@ -27,7 +27,7 @@ static class CsvLog
             var points = new SortedDictionary<long, double>();
             foreach (var row in rows)
                 if (Number(row, s) is double at && Number(row, c) is double v) points[(long)at] = v; // a step logged again: the later value
-            return new LoggedSeries(points.Keys.ToList(), points.Values.ToList());
+            return LoggedSeries.Of(points);
         }
         var tags = Enumerable.Range(0, header.Count).Where(c => c != s && c != epochColumn)
             .Select(c => (Name: header[c], Series: Column(c))).Where(t => t.Series.Count > 0).ToDictionary(t => t.Name, t => t.Series);

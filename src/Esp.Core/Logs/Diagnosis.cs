@@ -5,18 +5,22 @@ namespace Esp;
 /// spikes by Esp's default rule and by each source's preset, and, where the log has the learning rate, the ESP metrics
 /// of each phase the schedule went through (warm-up, stable, decay).
 /// <para>Epochs: from <c>stepsPerEpoch</c> when given (epoch = step / stepsPerEpoch, counting steps from 0), else from the log's epoch column
-/// (a whole number: the epoch; a fraction of epochs done, as the Hugging Face Trainer logs it: the epoch it ends in).
+/// (the epoch the step is in; for the Hugging Face Trainer, the fraction of epochs done after the step: the epoch it ends in).
 /// Each complete epoch keeps its first P logged points, P the fewest any complete epoch has (logs written every k steps
 /// give P = steps per epoch / k); the metrics use w = ceil(P / 10) points and need 4 epochs of at least 10 points.</para>
 /// </summary>
 public sealed record Diagnosis(string Source, string Run, string Tag, int Steps, int Epochs, int PointsPerEpoch, EspMetrics? Metrics,
     IReadOnlyList<(string Rule, IReadOnlyList<Spike> Spikes)> Spikes, IReadOnlyList<(string Phase, EspMetrics? Metrics)> Phases,
-    IReadOnlyList<long> LoggedSteps, string Note)
+    LoggedSeries Series, string Note)
 {
     public const int MinPointsPerEpoch = 10;
 
     /// <summary>The logged points the epochs kept (indices into the tag's series, epoch after epoch, P each).</summary>
     internal IReadOnlyList<int> Kept { get; init; } = [];
+
+    /// <summary>The ESP metrics in a line ("sawtooth 0.217, rise 0.056, amplitude 0.171"), or why there are none.</summary>
+    public string MetricsText => Metrics is { } m
+        ? FormattableString.Invariant($"sawtooth {m.SawtoothIndex:F3}, rise {m.RiseIndex:F3}, amplitude {m.Amplitude:F3}") : "no ESP metrics";
 
     /// <summary>Esp's default spike rule (<c>loss_spikes</c>), then the sources' presets (<c>spikes_PRESET</c>).</summary>
     public static IReadOnlyList<(string Column, SpikeRule Rule)> Rules(int points) =>
@@ -40,7 +44,7 @@ public sealed record Diagnosis(string Source, string Run, string Tag, int Steps,
         else if (perEpoch > 0) metrics = EspMetrics.Of(flat, perEpoch);
         var spikes = Rules(series.Count).Select(r => (r.Column, r.Rule.Detect(series.Values))).ToList();
         var phases = metrics is null ? [] : PhaseMetrics(run, starts, flat, perEpoch, notes);
-        return new Diagnosis(run.Source, run.Name, tag, series.Count, starts.Count, perEpoch, metrics, spikes, phases, series.Steps, string.Join("; ", notes))
+        return new Diagnosis(run.Source, run.Name, tag, series.Count, starts.Count, perEpoch, metrics, spikes, phases, series, string.Join("; ", notes))
             { Kept = kept };
     }
 
@@ -53,14 +57,13 @@ public sealed record Diagnosis(string Source, string Run, string Tag, int Steps,
             notes.Add("no epoch boundaries: the log has no epoch column; give the steps per epoch (--steps-per-epoch N)");
             return null;
         }
-        bool fractional = epochs.Values.Any(v => v != Math.Floor(v));
         var steps = epochs.Steps.ToArray();
         return step =>
         {
             int k = Array.BinarySearch(steps, step);
             if (k < 0) k = Math.Max(0, ~k - 1); // the epoch logged at or before this step
             double v = epochs.Values[k];
-            return fractional ? Math.Max(0, (int)Math.Ceiling(v) - 1) : (int)v;
+            return run.EpochsDone ? Math.Max(0, (int)Math.Ceiling(v) - 1) : (int)v;
         };
     }
 
@@ -69,6 +72,11 @@ public sealed record Diagnosis(string Source, string Run, string Tag, int Steps,
     {
         var groups = Enumerable.Range(0, series.Count).GroupBy(i => epochOf(series.Steps[i])).OrderBy(g => g.Key).Select(g => g.ToList()).ToList();
         if (groups.Count > 1 && groups[^1].Count < groups[^2].Count) groups.RemoveAt(groups.Count - 1); // an epoch the log stopped in
+        if (groups.Count > 1 && groups[0].Count < groups[1].Count)
+        {
+            notes.Add($"the first epoch logged holds {groups[0].Count} points against {groups[1].Count} (a resumed or late-started log): left out");
+            groups.RemoveAt(0);
+        }
         if (groups.Count == 0) return ([], 0, []);
         int p = groups.Min(g => g.Count), most = groups.Max(g => g.Count);
         if (most != p) notes.Add($"epochs hold {p} to {most} logged points; each is cut to its first {p}");

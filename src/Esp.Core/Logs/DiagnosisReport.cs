@@ -46,28 +46,27 @@ public static class DiagnosisReport
         table.Declare(["run", "tag", "step", "height", "rule"]);
         foreach (var d in diagnoses)
             foreach (var (rule, spikes) in d.Spikes)
-                table.AddRows(spikes.Count, [("run", _ => d.Run), ("tag", _ => d.Tag), ("step", i => d.LoggedSteps[spikes[i].Step]),
+                table.AddRows(spikes.Count, [("run", _ => d.Run), ("tag", _ => d.Tag), ("step", i => d.Series.Steps[spikes[i].Step]),
                     ("height", i => spikes[i].Height), ("rule", _ => rule)]);
         return table;
     }
 
     /// <summary>Each diagnosed series against its logged steps, its spikes by Esp's default rule marked.</summary>
-    public static Figure Figure(IReadOnlyList<LoggedRun> runs, IReadOnlyList<Diagnosis> diagnoses) => diagnoses.Select(d =>
+    public static Figure Figure(IReadOnlyList<Diagnosis> diagnoses) => diagnoses.Select(d =>
     {
-        var series = runs.First(r => r.Name == d.Run && r.Source == d.Source).Series(d.Tag);
+        var series = d.Series;
         var steps = series.Steps.Select(s => (double)s).ToArray();
         var spikes = d.Spikes[0].Spikes;
-        var metrics = d.Metrics is { } m ? FormattableString.Invariant($": sawtooth {m.SawtoothIndex:F3}, rise {m.RiseIndex:F3}, amplitude {m.Amplitude:F3}") : "";
-        return Charts.Lines($"{d.Source} {d.Run}, {d.Tag}{metrics}", "step", d.Tag,
+        return Charts.Lines($"{d.Source} {d.Run}, {d.Tag}: {d.MetricsText}", "step", d.Tag,
             [new Curve(d.Tag, steps, series.Values), new Curve($"spikes ({d.Spikes[0].Rule})", spikes.Select(s => steps[s.Step]).ToList(),
                 spikes.Select(s => series.Values[s.Step]).ToList(), Markers: true, Line: false)]);
     }).Aggregate((a, b) => a.And(b));
 
     /// <summary>Writes diagnosis.csv, spikes.csv and diagnose.html into <paramref name="folder"/>, each whole or not at all.</summary>
-    public static void Save(IReadOnlyList<LoggedRun> runs, IReadOnlyList<Diagnosis> diagnoses, string folder)
+    public static void Save(IReadOnlyList<Diagnosis> diagnoses, string folder)
     {
         Csv.Save(Rows(diagnoses), Path.Combine(folder, "diagnosis.csv"));
         Csv.Save(SpikeRows(diagnoses), Path.Combine(folder, "spikes.csv"));
-        Figure(runs, diagnoses).Save(Path.Combine(folder, "diagnose.html"));
+        Figure(diagnoses).Save(Path.Combine(folder, "diagnose.html"));
     }
 }

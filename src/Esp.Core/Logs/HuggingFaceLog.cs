@@ -31,7 +31,7 @@ static class HuggingFaceLog
         var settings = state.EnumerateObject().Where(p => p.Value.ValueKind is JsonValueKind.Number or JsonValueKind.String && p.Name is not ("epoch" or "global_step"))
             .Select(p => (p.Name, p.Value.ValueKind == JsonValueKind.Number ? (object)p.Value.GetDouble() : p.Value.GetString()!)).ToList();
         return new LoggedRun("huggingface", Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) ?? path,
-            tags.ToDictionary(t => t.Key, t => new LoggedSeries(t.Value.Keys.ToList(), t.Value.Values.ToList())),
-            epochs.Count > 0 ? new LoggedSeries(epochs.Keys.ToList(), epochs.Values.ToList()) : null, settings, StepsFromOne: true);
+            tags.ToDictionary(t => t.Key, t => LoggedSeries.Of(t.Value)), epochs.Count > 0 ? LoggedSeries.Of(epochs) : null, settings,
+            StepsFromOne: true, EpochsDone: true);
     }
 }

@@ -20,18 +20,33 @@ public static class Logs
     public static LoggedRun Csv(string path, string? stepColumn = null) => CsvLog.Read(Existing(path), "csv", stepColumn);
 
     /// <summary>Every run under <paramref name="path"/> (a file, or a folder searched through), each read by the format its
-    /// files have: event files (TensorBoard), metrics.csv (Lightning), trainer_state.json (Hugging Face), other .csv files.</summary>
-    public static IReadOnlyList<LoggedRun> Read(string path, string? stepColumn = null)
+    /// files have: event files (TensorBoard), metrics.csv (Lightning), trainer_state.json (Hugging Face), other .csv files;
+    /// in a folder, a run is named by its path below it, and a .csv that is no log (no step column) is passed over.</summary>
+    public static IReadOnlyList<LoggedRun> Read(string path, string? stepColumn = null) => Scan(path, stepColumn).Runs;
+
+    /// <summary>As <see cref="Read"/>, with what was passed over in a folder and why.</summary>
+    public static (IReadOnlyList<LoggedRun> Runs, IReadOnlyList<string> PassedOver) Scan(string path, string? stepColumn = null)
     {
-        if (File.Exists(path)) return ReadFile(path, stepColumn);
+        if (File.Exists(path)) return (ReadFile(path, stepColumn), []);
         if (!Directory.Exists(path)) throw new FileNotFoundException($"{Path.GetFullPath(path)} does not exist: give a log file or a folder of runs");
         var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var runs = new List<LoggedRun>();
+        var passed = new List<string>();
         if (files.Any(IsEvents)) runs.AddRange(TensorBoardLog.Read(path));
         foreach (var file in files.Where(f => !IsEvents(f) && (Path.GetExtension(f) == ".csv" || Path.GetFileName(f) == "trainer_state.json")))
-            runs.AddRange(ReadFile(file, stepColumn));
-        return runs.Count > 0 ? runs : throw new FileNotFoundException(
-            $"{Path.GetFullPath(path)} holds no log Esp reads: events.out.tfevents.* (TensorBoard), metrics.csv (Lightning), trainer_state.json (Hugging Face) or a .csv with a step column");
+        {
+            var relative = Path.GetRelativePath(path, file);
+            try
+            {
+                var name = Path.GetFileName(file) is "metrics.csv" or "trainer_state.json" ? Path.GetDirectoryName(relative) is { Length: > 0 } folder ? folder : "."
+                    : Path.ChangeExtension(relative, null);
+                runs.AddRange(ReadFile(file, stepColumn).Select(r => r with { Name = name }));
+            }
+            catch (ArgumentException e) { passed.Add($"{relative}: {e.Message}"); }
+        }
+        return runs.Count > 0 ? (runs, passed) : throw new FileNotFoundException(
+            $"{Path.GetFullPath(path)} holds no log Esp reads: events.out.tfevents.* (TensorBoard), metrics.csv (Lightning), trainer_state.json (Hugging Face) or a .csv with a step column" +
+            string.Concat(passed.Select(p => $"; passed over {p}")));
     }
 
     /// <summary>
@@ -43,10 +58,9 @@ public static class Logs
     /// </summary>
     public static Results Results(IReadOnlyList<LoggedRun> runs, int? stepsPerEpoch = null, string? tag = null) => new(runs.Select((run, k) =>
     {
-        var name = tag ?? run.LossTag ?? throw new ArgumentException(
-            $"{run.Source} run \"{run.Name}\" has no loss tag (loss, train_loss, train/loss, ...); its tags: {string.Join(", ", run.Tags.Keys.Order(StringComparer.Ordinal))}: give the tag");
+        var name = run.TagToDiagnose(tag);
         var d = Diagnosis.Of(run, name, stepsPerEpoch);
-        var series = run.Series(name);
+        var series = d.Series;
         var kept = d.Kept.Count > 0 ? d.Kept : Enumerable.Range(0, series.Count).ToList();
         var steps = kept.Select(i => series.Steps[i]).ToList();
         double[] Aligned(LoggedSeries other)
@@ -54,11 +68,17 @@ public static class Logs
             var at = other.Steps.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => other.Values[p.i]);
             return steps.Select(s => at.TryGetValue(s, out var v) ? v : double.NaN).ToArray();
         }
-        var others = run.Tags.Where(t => t.Key != name && t.Key != "loss").OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+        // a tag named as a column the results already have (Lightning's "step", a "loss" beside the diagnosed tag) keeps "log/"
+        var taken = new HashSet<string> { "run", "loss", "logged_step", "epoch", "step", "global_step" };
+        var others = run.Tags.Where(t => t.Key != name).OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => (Name: taken.Contains(t.Key) ? "log/" + t.Key : t.Key, Values: Aligned(t.Value)));
         var columns = new[] { ("loss", kept.Select(i => series.Values[i]).ToArray()), ("logged_step", steps.Select(s => (double)s).ToArray()) }
-            .Concat(others.Select(t => (t.Key, Aligned(t.Value)))).ToList();
-        return new RunRecord(k, new LoggedDescription(run.Source, run.Name, run.Settings, d.Kept.Count > 0 ? d.PointsPerEpoch : kept.Count),
-            columns.Select(c => c.Item1).ToList(), columns.Select(c => c.Item2).ToList(), kept.Count, [], [], [], RunStatus.Completed, d.Note, 0);
+            .Concat(others).ToList();
+        var description = new LoggedDescription(run.Source, run.Name, run.Settings, d.Kept.Count > 0 ? d.PointsPerEpoch : kept.Count);
+        var settings = description.Settings().Select(s => s.Column).ToHashSet();
+        columns = columns.Select(c => settings.Contains(c.Item1) ? ("log/" + c.Item1, c.Item2) : c).ToList(); // a tag named as a setting
+        return new RunRecord(k, description, columns.Select(c => c.Item1).ToList(), columns.Select(c => c.Item2).ToList(), kept.Count,
+            [], [], [], RunStatus.Completed, d.Note, 0);
     }).ToList());
 
     static IReadOnlyList<LoggedRun> ReadFile(string file, string? stepColumn) => Path.GetFileName(file) switch

@@ -8,8 +8,8 @@ namespace Esp;
 /// SummaryWriter write them and as Esp's --tensorboard exports: a folder's every sub-folder holding event files is a
 /// run, named by its path below the folder (a file alone is one run). The frames are checked as <see cref="TfRecordFile"/>
 /// says and parsed with Google.Protobuf (TorchSharp's generated Event messages). A scalar is a summary value's
-/// simple_value, or a one-number tensor (TF2's tf.summary.scalar); a step logged again replaces the earlier value, as
-/// TensorBoard shows it. The run's settings: the hparams plugin's hyperparameters, and Esp's own "settings" text (a
+/// simple_value, or a one-number tensor (TF2's tf.summary.scalar: float_val, double_val or tensor_content); a step
+/// logged again replaces the earlier value, as TensorBoard shows it; an "epoch" scalar (Lightning's) gives the epochs. The run's settings: the hparams plugin's hyperparameters, and Esp's own "settings" text (a
 /// Markdown table).
 /// </summary>
 static class TensorBoardLog
@@ -51,8 +51,9 @@ static class TensorBoardLog
                 }
             }
         }
-        var tags = scalars.ToDictionary(t => t.Key, t => new LoggedSeries(t.Value.Keys.ToList(), t.Value.Values.ToList()));
-        return new LoggedRun("tensorboard", name, tags, null, settings, string.Join("; ", notes));
+        var tags = scalars.Where(t => t.Key != "epoch").ToDictionary(t => t.Key, t => LoggedSeries.Of(t.Value));
+        var epoch = scalars.TryGetValue("epoch", out var epochs) ? LoggedSeries.Of(epochs) : null; // Lightning's TensorBoardLogger logs it
+        return new LoggedRun("tensorboard", name, tags, epoch, settings, string.Join("; ", notes));
     }
 
     static double? Scalar(Summary.Types.Value value) => value.ValueCase switch
@@ -60,8 +61,20 @@ static class TensorBoardLog
         Summary.Types.Value.ValueOneofCase.SimpleValue => value.SimpleValue,
         Summary.Types.Value.ValueOneofCase.Tensor when value.Tensor.FloatVal.Count == 1 => value.Tensor.FloatVal[0],
         Summary.Types.Value.ValueOneofCase.Tensor when value.Tensor.DoubleVal.Count == 1 => value.Tensor.DoubleVal[0],
+        // TensorFlow's C++ writer (tf.summary.scalar, Keras) keeps a tensor's numbers as little-endian bytes
+        Summary.Types.Value.ValueOneofCase.Tensor when value.Tensor.Dtype == DataType.DtFloat && value.Tensor.TensorContent.Length == 4 =>
+            BitConverter.ToSingle(LittleEndian(value.Tensor.TensorContent)),
+        Summary.Types.Value.ValueOneofCase.Tensor when value.Tensor.Dtype == DataType.DtDouble && value.Tensor.TensorContent.Length == 8 =>
+            BitConverter.ToDouble(LittleEndian(value.Tensor.TensorContent)),
         _ => null,
     };
+
+    static byte[] LittleEndian(Google.Protobuf.ByteString bytes)
+    {
+        var array = bytes.ToByteArray();
+        if (!BitConverter.IsLittleEndian) Array.Reverse(array);
+        return array;
+    }
 
     /// <summary>
     /// The hyperparameters of the hparams plugin's session_start_info (what PyTorch's add_hparams, Lightning's

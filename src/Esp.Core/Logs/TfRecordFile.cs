@@ -23,7 +23,7 @@ static class TfRecordFile
             if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 8, 4)) != Crc32C.Masked(header))
                 return (records, Stopped("a length whose CRC-32C does not match"));
             ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header);
-            if (length > (ulong)(bytes.Length - at - 16)) return (records, Stopped("a record cut short"));
+            if (bytes.Length - at < 16 || length > (ulong)(bytes.Length - at - 16)) return (records, Stopped("a record cut short"));
             var record = bytes.AsSpan(at + 12, (int)length);
             if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 12 + (int)length, 4)) != Crc32C.Masked(record))
                 return (records, Stopped("a record whose CRC-32C does not match"));

@@ -59,15 +59,21 @@ public sealed record Network(Model Model, Dataset Data, Precision Precision = Pr
 
     public override IEnumerable<string> Errors()
     {
-        foreach (var e in Model.Errors().Concat(Model.CountErrors()).Concat(Data.Errors())) yield return e;
+        var own = Model.Errors().Concat(Model.CountErrors()).Concat(Data.Errors()).ToList();
+        foreach (var e in own) yield return e;
         if (!Enum.IsDefined(Precision)) yield return $"Network.Precision must be Float32 or Float64, got {(int)Precision}";
+        if (own.Count == 0 && Data.ShapeDescribed) foreach (var e in ShapeErrors()) yield return e;
     }
 
     internal override IEnumerable<string> DataErrors()
     {
         var dataErrors = Data.DataErrors().ToList();
-        foreach (var e in dataErrors) yield return e;
-        if (dataErrors.Count > 0) yield break; // data that could not be read has no features or classes to compare
+        return dataErrors.Count > 0 || Data.ShapeDescribed ? dataErrors : ShapeErrors(); // data that could not be read has no shape to compare
+    }
+
+    /// <summary>The model against the data's shape: its inputs against the features, its outputs against the classes.</summary>
+    IEnumerable<string> ShapeErrors()
+    {
         if (Model.Inputs != Data.Features)
             yield return $"Network: the model reads {Model.Inputs} inputs per example but {Data.Label} has {Data.Features} features: " +
                 $"set the model's inputs to {Data.Features}";

@@ -4,9 +4,9 @@ using XPlot.Plotly;
 
 namespace Esp;
 
-/// <summary>An axis of a faceted figure: its title, log or linear, whether its values are epochs (ticks thinned to
-/// whole epochs), and a fixed range (null: plotly's, from the data).</summary>
-sealed record Axis(string Title, bool Log = false, bool Epochs = false, (double Low, double High)? Range = null);
+/// <summary>An axis of a faceted figure: its title, log or linear, and whether its values are epochs (ticks thinned to
+/// whole epochs).</summary>
+sealed record Axis(string Title, bool Log = false, bool Epochs = false);
 
 /// <summary>
 /// Facets as seaborn's relplot and Plotly Express lay them out: one panel per value of <c>panels</c>, wrapping into
@@ -91,7 +91,6 @@ static class FacetGrid
         layout["annotations"] = titles;
         layout["margin"] = new JObject { ["t"] = 30, ["b"] = 50, ["l"] = 60, ["r"] = 20 };
         layout["legend"] = new JObject { ["tracegroupgap"] = 2 };
-        layout["height"] = gridRows * RowHeight + 80;
         return new Drawing(traces, layout, gridRows * RowHeight + 80, seriesKeys);
     }
 
@@ -111,8 +110,6 @@ static class FacetGrid
         };
         if (title is not null) json["title"] = new JObject { ["text"] = title };
         if (k > 1) json["matches"] = letter; // shared axes, as relplot's and Plotly Express's panels
-        if (axis.Range is var (low, high) && letter == "x")
-            json["range"] = axis.Log ? new JArray(Math.Log10(low), Math.Log10(high)) : new JArray(low, high);
         return json;
     }
 

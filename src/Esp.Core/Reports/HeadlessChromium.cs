@@ -30,11 +30,16 @@ static class HeadlessChromium
                 start.ArgumentList.Add(arg);
             using var process = Process.Start(start)!;
             var error = process.StandardError.ReadToEndAsync();
-            var dom = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2))) process.Kill(entireProcessTree: true);
-            if (process.ExitCode != 0 || dom.Length == 0)
+            var dom = process.StandardOutput.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+                throw new TimeoutException($"headless Chromium did not finish {page} in 2 minutes; it was stopped");
+            }
+            if (process.ExitCode != 0 || dom.Result.Length == 0)
                 throw new InvalidOperationException($"headless Chromium failed on {page} (exit code {process.ExitCode}): {error.Result.Trim()}");
-            return dom;
+            return dom.Result;
         }
         finally { Directory.Delete(profile, recursive: true); }
     }

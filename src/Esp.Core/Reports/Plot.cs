@@ -32,7 +32,7 @@ public static class Plot
         if (!(smoothing > 0 && smoothing <= 1))
             throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, "the smoothing coefficient must be in (0, 1]: 1 (none) or e.g. 0.75 (the paper's BERT-tiny)");
         results.RequireStepColumn(column);
-        var runs = Faceted(results, panels, rows, series);
+        var runs = Faceted(results.Where(r => r.StepColumnNames.Contains(column)), panels, rows, series); // logged runs' tags differ
         bool nonNegative = runs.All(r => !r.StepColumnNames.Contains(column) || r.Column(column).All(v => !(v < 0)));
         (double[] X, double[] Y) Curve(RunRecord r)
         {

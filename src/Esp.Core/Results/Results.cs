@@ -67,10 +67,12 @@ public sealed class Results
     public Frame<int, string> Spikes(SpikeRule rule, string column = "loss")
     {
         RequireStepColumn(column);
-        return SpikesTable(RunRecords, Detect(rule, column)).ToFrame();
+        var having = RunRecords.Where(r => r.StepColumnNames.Contains(column)).ToList(); // runs read from logs need not share tags
+        return SpikesTable(having, new Results(having).Detect(rule, column)).ToFrame();
     }
 
-    /// <summary>Refuses a per-step column that no run recorded, naming the ones there are.</summary>
+    /// <summary>Refuses a per-step column that no run recorded, naming the ones there are (the frames and figures of a
+    /// column leave out the runs without it).</summary>
     internal void RequireStepColumn(string column)
     {
         if (RunRecords.Count > 0 && !RunRecords.Any(r => r.StepColumnNames.Contains(column)))
@@ -101,7 +103,7 @@ public sealed class Results
     public Frame<int, string> PlotEvery(int every, string column = "loss")
     {
         RequireStepColumn(column);
-        return Build(RunRecords, r => (r.StepsTaken + every - 1) / every, r =>
+        return Build(RunRecords.Where(r => r.StepColumnNames.Contains(column)).ToList(), r => (r.StepsTaken + every - 1) / every, r =>
         {
             var means = Smoothing.PlotEvery(r.Column(column), every);
             double s = r.Description.StepsPerEpoch;

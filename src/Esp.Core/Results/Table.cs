@@ -94,7 +94,7 @@ sealed class Table
             text!.Add(value switch
             {
                 null => null,
-                bool b => b ? "true" : "false",
+                bool b => b ? "1" : "0", // as in a number column
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString(),
             });
