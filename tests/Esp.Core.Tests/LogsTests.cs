@@ -280,7 +280,7 @@ public sealed class LogsTests : IDisposable
         var path = Path.Combine(folder, "wandb_export.csv");
         File.WriteAllText(path, "\"_step\",\"train/loss\",\"note, quoted\"\n" +
             string.Concat(Enumerable.Range(0, 50).Select(s => FormattableString.Invariant($"{s},{Loss(s / 10, s % 10, 10)},\"a, b\"\n"))));
-        var run = Logs.Csv(path);
+        var run = Logs.Csv(path).Single();
         Assert.Equal(("csv", "wandb_export"), (run.Source, run.Name));
         Assert.Equal(["train/loss"], run.Tags.Keys); // a text column is not a tag
         var d = Diagnosis.Of(run, "train/loss", stepsPerEpoch: 10);
@@ -290,8 +290,27 @@ public sealed class LogsTests : IDisposable
 
         File.WriteAllText(path, "iteration,loss\n0,1\n1,2\n");
         var error = Assert.Throws<ArgumentException>(() => Logs.Csv(path));
-        Assert.Contains("has no step column (looked for step, _step, global_step, Step, trainer/global_step); its columns: iteration, loss", error.Message);
-        Assert.Equal(2, Logs.Csv(path, stepColumn: "iteration").Series("loss").Count);
+        Assert.Contains("has no step column (looked for global_step, step, _step, Step, trainer/global_step); its columns: iteration, loss", error.Message);
+        Assert.Equal(2, Logs.Csv(path, stepColumn: "iteration").Single().Series("loss").Count);
+    }
+
+    [Fact]
+    public void Esps_own_steps_csv_reads_back_as_its_runs_with_the_same_metrics()
+    {
+        var results = Engine.Run([Quadratic(0.999), Quadratic(0.8)]);
+        results.Save(folder);
+        var runs = Logs.Csv(Path.Combine(folder, "steps.csv"));
+
+        Assert.Equal(["steps run 0", "steps run 1"], runs.Select(r => r.Name)); // one run per value of the run column
+        for (int k = 0; k < 2; k++)
+        {
+            Assert.Equal(Enumerable.Range(0, 800).Select(t => (long)t), runs[k].Series("loss").Steps); // global_step, not the step within the epoch
+            Assert.Contains(("beta2", (object)(k == 0 ? 0.999 : 0.8)), runs[k].Settings); // a column of one value is a setting
+            Assert.Contains(("optimizer", (object)"adam"), runs[k].Settings);
+            Assert.Equal("lr_t", runs[k].LearningRateTag);
+            var d = Diagnosis.Of(runs[k], "loss"); // the epoch column gives the epochs
+            Assert.Equal(EspMetrics.Of(results.RunRecords[k].Losses, 100), d.Metrics); // exactly: steps.csv keeps every double
+        }
     }
 
     [Fact]

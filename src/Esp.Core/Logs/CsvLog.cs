@@ -6,14 +6,17 @@ namespace Esp;
 /// <summary>
 /// A CSV log with a step column and one column per logged quantity: PyTorch Lightning's CSVLogger (metrics.csv, its
 /// columns in sorted order, each row holding the metrics logged at one step and empty cells for the rest; with the
-/// hparams.yaml beside it as settings), and a plain export such as W&amp;B's (its step column "_step") or MLflow's.
+/// hparams.yaml beside it as settings), a plain export such as W&amp;B's (its step column "_step") or MLflow's, and Esp's
+/// own steps.csv (a "run" column: a run per value; global_step is preferred over a within-epoch step).
 /// Every column but the step and epoch columns that holds a number is a tag; an empty or non-numeric cell is not a value.
 /// </summary>
 static class CsvLog
 {
-    static readonly string[] StepColumns = ["step", "_step", "global_step", "Step", "trainer/global_step"];
+    static readonly string[] StepColumns = ["global_step", "step", "_step", "Step", "trainer/global_step"];
 
-    public static LoggedRun Read(string path, string source, string? stepColumn = null)
+    /// <summary>The runs of the file: one, or with a "run" column (Esp's own steps.csv, a multi-run export) one per value,
+    /// whose columns that hold one value throughout are its settings rather than tags.</summary>
+    public static IReadOnlyList<LoggedRun> Read(string path, string source, string? stepColumn = null)
     {
         var (header, rows) = Table(path);
         var step = stepColumn ?? StepColumns.FirstOrDefault(header.Contains)
@@ -21,7 +24,27 @@ static class CsvLog
                 $"{string.Join(", ", header)}. Name the step column (Logs.Csv(path, stepColumn: ...), diagnose --step-column)");
         int s = header.IndexOf(step);
         if (s < 0) throw new ArgumentException($"{path} has no column \"{step}\"; its columns: {string.Join(", ", header)}");
-        int epochColumn = header.IndexOf("epoch");
+        int epochColumn = header.IndexOf("epoch"), runColumn = source == "csv" ? header.IndexOf("run") : -1;
+        var stem = Path.GetFileNameWithoutExtension(path);
+        if (runColumn < 0)
+        {
+            var settings = source == "lightning" ? Hparams(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "hparams.yaml")) : [];
+            var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) ?? path;
+            return [Run(source, source == "csv" ? stem : folder, header, rows, s, epochColumn, [], settings)];
+        }
+        return rows.GroupBy(row => runColumn < row.Length ? row[runColumn] : "").Select(g =>
+        {
+            var runRows = g.ToList();
+            var constant = Enumerable.Range(0, header.Count).Where(c => c != s && c != epochColumn && c != runColumn && runRows.Count > 1 &&
+                runRows.Select(row => c < row.Length ? row[c] : "").Distinct().Count() == 1).ToHashSet();
+            var settings = constant.Where(c => runRows[0][c].Length > 0).Select(c => (header[c], Number(runRows[0], c) is double v ? (object)v : runRows[0][c])).ToList();
+            return Run(source, $"{stem} run {g.Key}", header, runRows, s, epochColumn, [.. constant, runColumn], settings);
+        }).ToList();
+    }
+
+    static LoggedRun Run(string source, string name, List<string> header, List<string[]> rows, int s, int epochColumn, IReadOnlyCollection<int> notTags,
+        IReadOnlyList<(string, object)> settings)
+    {
         LoggedSeries Column(int c)
         {
             var points = new SortedDictionary<long, double>();
@@ -29,12 +52,9 @@ static class CsvLog
                 if (Number(row, s) is double at && Number(row, c) is double v) points[(long)at] = v; // a step logged again: the later value
             return LoggedSeries.Of(points);
         }
-        var tags = Enumerable.Range(0, header.Count).Where(c => c != s && c != epochColumn)
+        var tags = Enumerable.Range(0, header.Count).Where(c => c != s && c != epochColumn && !notTags.Contains(c))
             .Select(c => (Name: header[c], Series: Column(c))).Where(t => t.Series.Count > 0).ToDictionary(t => t.Name, t => t.Series);
-        var settings = source == "lightning" ? Hparams(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "hparams.yaml")) : [];
-        var name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) ?? path;
-        return new LoggedRun(source, source == "csv" ? Path.GetFileNameWithoutExtension(path) : name, tags,
-            epochColumn >= 0 ? Column(epochColumn) : null, settings);
+        return new LoggedRun(source, name, tags, epochColumn >= 0 ? Column(epochColumn) : null, settings);
     }
 
     static double? Number(string[] row, int c) =>

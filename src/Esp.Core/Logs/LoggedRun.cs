@@ -37,5 +37,5 @@ public sealed record LoggedRun(string Source, string Name, IReadOnlyDictionary<s
     public string? LearningRateTag => LearningRateTags.FirstOrDefault(Tags.ContainsKey);
 
     static readonly string[] LossTags = ["loss", "train_loss", "train/loss", "training_loss", "loss/train", "train_loss_step", "Loss/train"];
-    static readonly string[] LearningRateTags = ["lr", "learning_rate", "lr_t", "train/learning_rate", "lr-Adam", "lr-AdamW", "lr-SGD"];
+    static readonly string[] LearningRateTags = ["lr_t", "lr", "learning_rate", "train/learning_rate", "lr-Adam", "lr-AdamW", "lr-SGD"];
 }

@@ -11,13 +11,14 @@ public static class Logs
     public static IReadOnlyList<LoggedRun> TensorBoard(string path) => TensorBoardLog.Read(path);
 
     /// <summary>A Lightning CSVLogger's metrics.csv (its hparams.yaml beside it gives the settings).</summary>
-    public static LoggedRun Lightning(string metricsCsv) => CsvLog.Read(Existing(metricsCsv), "lightning");
+    public static LoggedRun Lightning(string metricsCsv) => CsvLog.Read(Existing(metricsCsv), "lightning").Single();
 
     /// <summary>A Hugging Face Trainer's trainer_state.json.</summary>
     public static LoggedRun HuggingFace(string trainerStateJson) => HuggingFaceLog.Read(Existing(trainerStateJson));
 
-    /// <summary>A CSV with a step column (step, _step, global_step, or <paramref name="stepColumn"/>) and a column per quantity.</summary>
-    public static LoggedRun Csv(string path, string? stepColumn = null) => CsvLog.Read(Existing(path), "csv", stepColumn);
+    /// <summary>A CSV with a step column (global_step, step, _step, or <paramref name="stepColumn"/>) and a column per quantity;
+    /// with a "run" column, one run per value (Esp's own steps.csv).</summary>
+    public static IReadOnlyList<LoggedRun> Csv(string path, string? stepColumn = null) => CsvLog.Read(Existing(path), "csv", stepColumn);
 
     /// <summary>Every run under <paramref name="path"/> (a file, or a folder searched through), each read by the format its
     /// files have: event files (TensorBoard), metrics.csv (Lightning), trainer_state.json (Hugging Face), other .csv files;
@@ -38,9 +39,12 @@ public static class Logs
             var relative = Path.GetRelativePath(path, file);
             try
             {
-                var name = Path.GetFileName(file) is "metrics.csv" or "trainer_state.json" ? Path.GetDirectoryName(relative) is { Length: > 0 } folder ? folder : "."
-                    : Path.ChangeExtension(relative, null);
-                runs.AddRange(ReadFile(file, stepColumn).Select(r => r with { Name = name }));
+                // a run is named by its path below the folder: its folder (Lightning, the Trainer), or the file and its run (a CSV)
+                var stem = Path.GetFileNameWithoutExtension(file);
+                string Named(LoggedRun r) => Path.GetFileName(file) is "metrics.csv" or "trainer_state.json"
+                    ? Path.GetDirectoryName(relative) is { Length: > 0 } folder ? folder : "."
+                    : Path.ChangeExtension(relative, null) + r.Name[stem.Length..];
+                runs.AddRange(ReadFile(file, stepColumn).Select(r => r with { Name = Named(r) }));
             }
             catch (ArgumentException e) { passed.Add($"{relative}: {e.Message}"); }
         }
@@ -85,8 +89,8 @@ public static class Logs
     {
         var name when IsEvents(name) => TensorBoardLog.Read(file),
         "trainer_state.json" => [HuggingFaceLog.Read(file)],
-        "metrics.csv" => [CsvLog.Read(file, "lightning", stepColumn)],
-        _ when Path.GetExtension(file) == ".csv" => [CsvLog.Read(file, "csv", stepColumn)],
+        "metrics.csv" => CsvLog.Read(file, "lightning", stepColumn),
+        _ when Path.GetExtension(file) == ".csv" => CsvLog.Read(file, "csv", stepColumn),
         _ => throw new ArgumentException($"{file} is not a log Esp reads: an events.out.tfevents.* file, metrics.csv, trainer_state.json or a .csv"),
     };
 
