@@ -12,7 +12,7 @@ public sealed record CosineGradMomentum : StepProbe
     public override IReadOnlyList<string> Columns => ["cos_g_m"];
 
     public override IReadOnlyList<Tensor?> Compute(StepValues step) => step.M is not { } m ? [null]
-        : [step.Grad.mul(m).sum([1]).div(linalg.vector_norm(step.Grad, dims: [1]).mul(linalg.vector_norm(m, dims: [1])))];
+        : [step.Grad.mul(m).sum([1]).div(L2Norm.Of(step.Grad, dims: [1]).mul(L2Norm.Of(m, dims: [1])))];
 
     public override IEnumerable<string> Errors(Experiment x)
     {

@@ -10,7 +10,7 @@ static class GradientClipping
     public static Tensor ClipNorm(Tensor grad, Tensor maxNorm)
     {
         using var k = new Scalars();
-        var norm = grad.dim() == 1 ? linalg.vector_norm(grad).reshape(1) : linalg.vector_norm(grad, dims: [1], keepdim: true);
+        var norm = grad.dim() == 1 ? L2Norm.Of(grad).reshape(1) : L2Norm.Of(grad, dims: [1], keepdim: true);
         var coefficient = maxNorm.div(norm.add_(k[1e-6], alpha: k[1])).clamp_max_(k[1]);
         return grad.mul(coefficient);
     }

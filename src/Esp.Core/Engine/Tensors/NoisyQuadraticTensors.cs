@@ -24,7 +24,11 @@ sealed class NoisyQuadraticTensors : ITensorProblem
         x0 = p.X0;
     }
 
-    public Tensor InitialTheta() => full(runs, hessian.shape[0], x0, dtype: type, device: device);
+    public Tensor InitialTheta()
+    {
+        using var k = new Scalars(); // a temporary Scalar could be freed while libtorch reads it
+        return full(runs, hessian.shape[0], k[x0], dtype: type, device: device);
+    }
 
     public Tensor? DecayMask => null;
     public Tensor? RandomState { get => null; set { } }

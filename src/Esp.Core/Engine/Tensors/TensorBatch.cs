@@ -78,7 +78,8 @@ sealed class TensorBatch
                     logs[r].AddBatchLosses(epoch, losses);
 
             // The epoch's per-step values stay on the device, [column, step, run], and are read back once.
-            var recorded = full([columns.Names.Count, data.Count, runs], double.NaN, ScalarType.Float64, device);
+            Tensor recorded;
+            using (var k = new Scalars()) recorded = full([columns.Names.Count, data.Count, runs], k[double.NaN], ScalarType.Float64, device);
             int epochStart = t;
             for (int s = 0; s < data.Count; s++, t++)
             {
@@ -119,13 +120,13 @@ sealed class TensorBatch
         using (var k = new Scalars()) theta.add_(delta, alpha: k[1]);
 
         Record(columns.Loss, loss);
-        if (probes.GradNorm) Record(columns.GradNorm, linalg.vector_norm(grad, dims: [1]));
+        if (probes.GradNorm) Record(columns.GradNorm, L2Norm.Of(grad, dims: [1]));
         if (probes.MomentNorms)
         {
-            Record(columns.MNorm, state.M is { } m ? linalg.vector_norm(m, dims: [1]) : null);
-            Record(columns.VNorm, state.V is { } v ? linalg.vector_norm(v, dims: [1]) : null);
+            Record(columns.MNorm, state.M is { } m ? L2Norm.Of(m, dims: [1]) : null);
+            Record(columns.VNorm, state.V is { } v ? L2Norm.Of(v, dims: [1]) : null);
         }
-        if (probes.StepNorm) Record(columns.StepNorm, linalg.vector_norm(delta, dims: [1]));
+        if (probes.StepNorm) Record(columns.StepNorm, L2Norm.Of(delta, dims: [1]));
         if (tracked != null && trackedGrad is var (trackedLoss, gb))
         {
             Record(columns.TrackedBefore, trackedLoss);
