@@ -34,7 +34,7 @@ public sealed class Results
         RunRecords = records;
         SpikeRule = spikeRule;
         steps = new(() => Build(records, r => r.StepsTaken, r => StepValues(r)).ToFrame());
-        runs = new(() => RunsTable(spikeRule, spikeRule is null ? null : Detect(spikeRule, "loss")).ToFrame());
+        runs = new(() => RunsTable(spikeRule, spikeRule is null ? null : Detect(records, spikeRule, "loss")).ToFrame());
         epochs = new(() => EpochsTable().ToFrame());
         batchLosses = new(() => BatchLossesTable().ToFrame());
     }
@@ -50,8 +50,8 @@ public sealed class Results
         [("loss_spikes", _ => found.Count), ("spike_score", _ => rule.Score(found.Count, r.StepsTaken))];
 
     /// <summary>Every run's spikes in <paramref name="column"/>, detected once (the tables read them twice).</summary>
-    IReadOnlyDictionary<RunRecord, IReadOnlyList<Spike>> Detect(SpikeRule rule, string column) =>
-        RunRecords.ToDictionary(r => r, r => rule.Detect(r.Column(column)), ReferenceEqualityComparer.Instance as IEqualityComparer<RunRecord>);
+    static IReadOnlyDictionary<RunRecord, IReadOnlyList<Spike>> Detect(IReadOnlyList<RunRecord> runs, SpikeRule rule, string column) =>
+        runs.ToDictionary(r => r, r => rule.Detect(r.Column(column)), ReferenceEqualityComparer.Instance as IEqualityComparer<RunRecord>);
 
     static Table SpikesTable(IReadOnlyList<RunRecord> runs, IReadOnlyDictionary<RunRecord, IReadOnlyList<Spike>> spikes) => Build(runs, r => spikes[r].Count, r =>
     {
@@ -68,7 +68,7 @@ public sealed class Results
     {
         RequireStepColumn(column);
         var having = RunRecords.Where(r => r.StepColumnNames.Contains(column)).ToList(); // runs read from logs need not share tags
-        return SpikesTable(having, new Results(having).Detect(rule, column)).ToFrame();
+        return SpikesTable(having, Detect(having, rule, column)).ToFrame();
     }
 
     /// <summary>Refuses a per-step column that no run recorded, naming the ones there are (the frames and figures of a
@@ -121,7 +121,7 @@ public sealed class Results
         var spikes = SpikeRule;
         StepsCsv.Save(RunRecords, Path.Combine(folder, "steps.csv"), stepRowsWritten);
         // the tables are written without building Deedle frames, which a short script would wait for
-        var found = spikes is null ? null : Detect(spikes, "loss");
+        var found = spikes is null ? null : Detect(RunRecords, spikes, "loss");
         Csv.Save(RunsTable(spikes, found), Path.Combine(folder, "runs.csv"));
         if (found is not null) Csv.Save(SpikesTable(RunRecords, found), Path.Combine(folder, "spikes.csv"));
         if (RunRecords.Any(r => r.EpochColumns.Count > 0 && r.EpochColumns.Min(c => c.Length) > 0))
